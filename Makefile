@@ -1,0 +1,53 @@
+# Two commands on a fresh machine with Python >= 3.11 and make:  `make run`  and  `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+ifeq ($(CI),true)
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gemba
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+endif
+
+.PHONY: run test lint check-layers services clean help
+
+help:
+	@echo "make run   - install, migrate, seed the demo and serve the site with a Celery worker and beat"
+	@echo "make test  - run the whole test suite (CI=true: PostgreSQL, Redis and Chromium are required)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Gemba needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+var:
+	mkdir -p var/broker/processed
+
+run: $(VENV)/.installed var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py seed_demo
+	@bash scripts/run.sh $(HOST) $(PORT)
+
+services:
+ifeq ($(CI),true)
+	bash scripts/ensure_services.sh
+endif
+
+test: $(VENV)/.installed var services
+	$(PY) -m ruff check .
+	@if [ -f ../shared/tools/check_layers.py ]; then $(PY) ../shared/tools/check_layers.py .; else echo "layer check skipped: ../shared/tools/check_layers.py not present"; fi
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check . || true
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,14 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        # An invitation link followed before logging in is honoured after it.
+        next_invitation = request.session.pop("invitation_token", None)
+        if next_invitation:
+            return reverse("organizations:invitation_accept", args=[next_invitation])
+        return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        return self.get_login_redirect_url(request)

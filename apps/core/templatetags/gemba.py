@@ -1,0 +1,30 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def minutes(value):
+    """Render a number of minutes as "1 h 30 min" (or "45 min")."""
+    try:
+        total = int(value or 0)
+    except (TypeError, ValueError):
+        return ""
+    hours, mins = divmod(total, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    if hours:
+        return f"{hours} h"
+    return f"{mins} min"
+
+
+@register.simple_tag(takes_context=True)
+def query_transform(context, **kwargs):
+    """The current query string with some parameters replaced (pagination links keep filters)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from kombu import Connection
+
+
+def _database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True, connection.vendor
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        return False, str(exc)[:200]
+
+
+def _broker_ok():
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            connect_timeout=1,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        ) as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+            return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"
+    except Exception as exc:  # noqa: BLE001
+        return False, str(exc)[:200]
+
+
+@never_cache
+def healthz(request):
+    db_ok, db_detail = _database_ok()
+    broker_ok, broker_detail = _broker_ok()
+    body = {
+        "status": "ok" if db_ok and broker_ok else ("degraded" if db_ok else "down"),
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
+    }
+    # The site works without the broker (reminders catch up later), so only the database decides.
+    return JsonResponse(body, status=200 if db_ok else 503)

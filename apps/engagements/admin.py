@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from .models import Engagement, Learning, Participant
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    raw_id_fields = ["membership"]
+
+
+class LearningInline(admin.StackedInline):
+    model = Learning
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "kind", "location", "leader", "duration_minutes", "organization"]
+    list_filter = ["kind", "customer_type", "organization"]
+    list_select_related = ["location", "leader__user", "organization"]
+    search_fields = ["notes", "location__name", "leader__user__email", "leader__user__full_name"]
+    raw_id_fields = ["location", "leader", "logged_by"]
+    date_hierarchy = "started_at"
+    inlines = [ParticipantInline, LearningInline]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["engagement", "membership", "minutes"]
+    list_select_related = ["engagement__location", "membership__user"]
+    search_fields = ["membership__user__email", "membership__user__full_name"]
+    raw_id_fields = ["engagement", "membership"]
+
+
+@admin.register(Learning)
+class LearningAdmin(admin.ModelAdmin):
+    list_display = ["kind", "short_text", "author", "engagement", "created_at"]
+    list_filter = ["kind", "organization"]
+    list_select_related = ["author__user", "engagement__location"]
+    search_fields = ["text", "quote", "author__user__email"]
+    raw_id_fields = ["engagement", "author"]
+
+    @admin.display(description="Text")
+    def short_text(self, obj):
+        return obj.text[:80]

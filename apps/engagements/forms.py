@@ -1,0 +1,291 @@
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from apps.core.forms import BootstrapMixin
+from apps.organizations.models import Location
+
+from .models import KINDS_AT_A_LOCATION, MAX_MINUTES, CustomerType, Kind, LearningKind
+
+DURATION_PRESETS = [15, 30, 60, 90, 120]
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})" if obj.code else obj.name
+
+
+class LeaderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class LeadersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def location_choices(recent, everything):
+    """Recently used first, then every location grouped by region (a native select, thumb-friendly)."""
+
+    def label(loc):
+        return f"{loc.name} ({loc.code})" if loc.code else loc.name
+
+    choices = [("", "— No location (call, online) —")]
+    if recent:
+        choices.append(("Recently used", [(loc.pk, label(loc)) for loc in recent]))
+    groups = {}
+    for loc in everything:
+        groups.setdefault(loc.region.name if loc.region_id else "No region", []).append((loc.pk, label(loc)))
+    choices.extend(groups.items())
+    return choices
+
+
+class EngagementFieldsMixin(BootstrapMixin, forms.Form):
+    """What the quick-log and the edit form share: kind, where, when, how long, with whom."""
+
+    kind = forms.ChoiceField(label="What", choices=Kind.choices, widget=forms.RadioSelect(attrs={"class": "btn-check"}))
+    location = LocationChoiceField(label="Where", queryset=Location.objects.none(), required=False)
+    duration = forms.TypedChoiceField(
+        label="How long",
+        choices=[
+            (str(m), f"{m} min" if m < 60 else f"{m // 60} h" + (" 30" if m % 60 else "")) for m in DURATION_PRESETS
+        ]
+        + [("custom", "Other")],
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        initial="30",
+    )
+    duration_custom = forms.IntegerField(
+        label="Minutes",
+        required=False,
+        min_value=1,
+        max_value=MAX_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "min"}),
+        error_messages={
+            "min_value": "Enter between 1 and 1440 minutes.",
+            "max_value": "Enter between 1 and 1440 minutes (a day at most).",
+        },
+    )
+    started_at = forms.DateTimeField(
+        label="Started",
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    customer_type = forms.ChoiceField(
+        label="Customers",
+        choices=CustomerType.choices,
+        initial=CustomerType.EXTERNAL,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    customers_met = forms.IntegerField(
+        label="Customers met",
+        required=False,
+        min_value=0,
+        max_value=100000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    participants = LeadersField(
+        label="Also there (other leaders)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def setup_choices(self, *, executives, recent_locations, all_locations, leader=None):
+        self.fields["location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in all_locations])
+        self.fields["location"].choices = location_choices(recent_locations, all_locations)
+        others = executives if leader is None else executives.exclude(pk=leader.pk)
+        self.fields["participants"].queryset = others
+
+    def clean(self):
+        cleaned = super().clean()
+        preset, custom = cleaned.get("duration"), cleaned.get("duration_custom")
+        if custom is not None:
+            cleaned["duration_minutes"] = custom
+        elif preset and preset != "custom":
+            cleaned["duration_minutes"] = int(preset)
+        elif "duration_custom" not in self.errors:
+            self.add_error("duration_custom", "Enter the number of minutes.")
+        started = cleaned.get("started_at")
+        if started and started > timezone.now() + timedelta(days=1):
+            self.add_error("started_at", "The start can be at most one day in the future.")
+        if cleaned.get("kind") in KINDS_AT_A_LOCATION and not cleaned.get("location"):
+            self.add_error("location", "Choose where this happened.")
+        return cleaned
+
+
+class QuickLogForm(EngagementFieldsMixin):
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    leader = LeaderChoiceField(label="For", queryset=None, empty_label=None)
+    learning_kind = forms.ChoiceField(
+        label="What kind of learning",
+        choices=LearningKind.choices,
+        initial=LearningKind.OBSERVATION,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+    learning_text = forms.CharField(
+        label="What did you learn?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What customers told you, what you saw…"}),
+    )
+    learning_quote = forms.CharField(
+        label="Customer's own words (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "“…”"}),
+    )
+
+    def __init__(self, *args, leaders, executives, recent_locations, all_locations, default_kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders
+        self.setup_choices(executives=executives, recent_locations=recent_locations, all_locations=all_locations)
+        if not self.is_bound:
+            self.initial.setdefault("client_uuid", uuid.uuid4())
+            self.initial.setdefault("kind", default_kind or Kind.STORE_VISIT)
+            self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
+            if recent_locations:
+                self.initial.setdefault("location", recent_locations[0].pk)
+            first = leaders.first()
+            if first is not None:
+                self.initial.setdefault("leader", first.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("learning_quote") and not cleaned.get("learning_text"):
+            self.add_error("learning_text", "Add what you learned from this quote.")
+        return cleaned
+
+    def learnings(self):
+        text = self.cleaned_data.get("learning_text", "").strip()
+        if not text:
+            return []
+        return [
+            {
+                "kind": self.cleaned_data["learning_kind"],
+                "text": text,
+                "quote": self.cleaned_data.get("learning_quote", "").strip(),
+            }
+        ]
+
+
+class EngagementEditForm(EngagementFieldsMixin):
+    def __init__(self, *args, engagement, executives, all_locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_choices(
+            executives=executives, recent_locations=[], all_locations=all_locations, leader=engagement.leader
+        )
+        if not self.is_bound:
+            preset = str(engagement.duration_minutes)
+            in_presets = engagement.duration_minutes in DURATION_PRESETS
+            self.initial.update(
+                {
+                    "kind": engagement.kind,
+                    "location": engagement.location_id,
+                    "duration": preset if in_presets else "custom",
+                    "duration_custom": None if in_presets else engagement.duration_minutes,
+                    "started_at": timezone.localtime(engagement.started_at),
+                    "customer_type": engagement.customer_type,
+                    "customers_met": engagement.customers_met,
+                    "participants": [
+                        p.membership_id
+                        for p in engagement.participants.all()
+                        if p.membership_id != engagement.leader_id
+                    ],
+                    "notes": engagement.notes,
+                }
+            )
+
+    def update_fields(self):
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "location": data.get("location"),
+            "duration_minutes": data["duration_minutes"],
+            "started_at": data["started_at"],
+            "customer_type": data["customer_type"],
+            "customers_met": data.get("customers_met"),
+            "notes": data.get("notes", ""),
+        }
+
+
+class LearningForm(BootstrapMixin, forms.Form):
+    author = LeaderChoiceField(label="Whose learning", queryset=None, empty_label=None)
+    kind = forms.ChoiceField(choices=LearningKind.choices, initial=LearningKind.OBSERVATION)
+    text = forms.CharField(label="What was learned", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    quote = forms.CharField(
+        label="Customer's own words (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, authors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = authors
+        if authors.count() == 1:
+            self.fields["author"].widget = forms.HiddenInput()
+            self.initial.setdefault("author", authors.first().pk)
+
+
+class LearningEditForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(choices=LearningKind.choices)
+    text = forms.CharField(label="What was learned", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    quote = forms.CharField(
+        label="Customer's own words (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MinutesForm(BootstrapMixin, forms.Form):
+    minutes = forms.IntegerField(
+        label="Your minutes",
+        min_value=1,
+        max_value=MAX_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "min_value": "Enter between 1 and 1440 minutes.",
+            "max_value": "Enter between 1 and 1440 minutes (a day at most).",
+        },
+    )
+
+
+PERIODS = [
+    ("", "Any time"),
+    ("week", "This week"),
+    ("month", "This month"),
+    ("quarter", "This quarter"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+    ("year", "Last 12 months"),
+    ("custom", "Between dates"),
+]
+
+
+class FeedFilterForm(BootstrapMixin, forms.Form):
+    leader = LeaderChoiceField(queryset=None, required=False, empty_label="All leaders")
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
+    region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
+    location = LocationChoiceField(queryset=None, required=False, empty_label="All locations")
+    period = forms.ChoiceField(choices=PERIODS, required=False)
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, executives, regions, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = executives
+        self.fields["region"].queryset = regions
+        self.fields["location"].queryset = locations
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return cleaned

@@ -1,0 +1,34 @@
+import os
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.engagements import demo
+
+
+class Command(BaseCommand):
+    help = "Build the Northwind Retail demo organization (idempotent), or a larger one for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--leaders", type=int, help="Build a benchmark organization with N executives.")
+        parser.add_argument("--engagements", type=int, help="Number of engagements for the benchmark organization.")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
+
+    def handle(self, *args, leaders=None, engagements=None, seed=2026, **options):
+        if getattr(settings, "GEMBA_ENV", "") == "production":
+            raise CommandError("seed_demo is refused under production settings.")
+        password = os.environ.get("DEMO_PASSWORD", "gemba-demo")
+        started = time.perf_counter()
+        if leaders is None and engagements is None:
+            result = demo.seed_northwind(password=password, seed=seed)
+        else:
+            if not leaders or leaders < 1 or engagements is None or engagements < 0:
+                raise CommandError("--leaders N (>= 1) and --engagements M (>= 0) go together.")
+            result = demo.seed_large(leaders=leaders, engagements=engagements, seed=seed, password=password)
+        elapsed = time.perf_counter() - started
+        if result.created:
+            counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+            self.stdout.write(self.style.SUCCESS(f"Built {result.organization.name}: {counts} in {elapsed:.1f} s."))
+        else:
+            self.stdout.write(f"{result.organization.name} already exists; nothing changed.")

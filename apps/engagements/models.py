@@ -1,0 +1,143 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models import BaseModel, OrganizationQuerySet
+from apps.organizations.models import Location, Membership, Organization
+
+MAX_MINUTES = 24 * 60
+
+
+class Kind(models.TextChoices):
+    STORE_VISIT = "store_visit", "Store visit"
+    INCOGNITO_VISIT = "incognito_visit", "Incognito store visit"
+    FOCUS_GROUP = "focus_group", "Focus group"
+    RETAIL_SAFARI = "retail_safari", "Retail safari"
+    CUSTOMER_CALL = "customer_call", "Customer call"
+    ADVISORY_BOARD = "advisory_board", "Customer advisory board"
+    FRONT_LINE_SHIFT = "front_line_shift", "Front-line shift"
+    COMPLAINT_FOLLOW_UP = "complaint_follow_up", "Complaint follow-up"
+    OTHER = "other", "Other"
+
+
+# Kinds that happen at a place; the others (a call) need no location.
+KINDS_AT_A_LOCATION = {
+    Kind.STORE_VISIT,
+    Kind.INCOGNITO_VISIT,
+    Kind.RETAIL_SAFARI,
+    Kind.FRONT_LINE_SHIFT,
+}
+
+
+class CustomerType(models.TextChoices):
+    EXTERNAL = "external", "External customers"
+    INTERNAL = "internal", "Internal customers (colleagues)"
+
+
+class LearningKind(models.TextChoices):
+    PAIN_POINT = "pain_point", "Pain point"
+    PRAISE = "praise", "Praise"
+    IDEA = "idea", "Idea"
+    OBSERVATION = "observation", "Observation"
+    COMPETITOR = "competitor", "Competitor"
+
+
+class Engagement(BaseModel):
+    """One stretch of customer time: a visit, a call, a focus group. Several leaders may share it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="engagements")
+    client_uuid = models.UUIDField(help_text="Made by the form; a replayed submit finds the same row.")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="engagements")
+    started_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)]
+    )
+    customer_type = models.CharField(max_length=10, choices=CustomerType.choices, default=CustomerType.EXTERNAL)
+    customers_met = models.PositiveIntegerField(null=True, blank=True, validators=[MaxValueValidator(100000)])
+    notes = models.TextField(blank=True)
+    leader = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="engagements_led",
+        help_text="The executive the entry belongs to (its author).",
+    )
+    logged_by = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="engagements_logged",
+        help_text="Who typed it in: the leader, or their chief of staff on their behalf.",
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_uuid"], name="engagement_client_uuid_unique"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=MAX_MINUTES),
+                name="engagement_duration_range",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="engagement_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(customer_type__in=CustomerType.values), name="engagement_customer_type_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-started_at"], name="engagement_org_started_idx"),
+        ]
+
+    def __str__(self):
+        where = f" at {self.location}" if self.location_id else ""
+        return f"{self.get_kind_display()}{where} ({self.started_at:%Y-%m-%d})"
+
+    @property
+    def on_behalf(self):
+        return self.logged_by_id != self.leader_id
+
+
+class Participant(BaseModel):
+    """A leader credited with their own minutes of an engagement."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participants")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="participations")
+    minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)])
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["membership__user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "membership"], name="participant_unique_per_engagement"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=MAX_MINUTES), name="participant_minutes_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.display_name}: {self.minutes} min"
+
+
+class Learning(BaseModel):
+    """Something a leader learned, in their words, with the customer's own words if they have them."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="learnings")
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="learnings")
+    kind = models.CharField(max_length=20, choices=LearningKind.choices, default=LearningKind.OBSERVATION)
+    text = models.TextField()
+    quote = models.TextField(blank=True, help_text="The customer's own words, verbatim.")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LearningKind.values), name="learning_kind_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="learning_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"

@@ -1,0 +1,186 @@
+"""Writes for the customer-time log. Every write validates in full and saves atomically."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.organizations.models import Role
+from apps.organizations.permissions import can_act_for
+
+from .models import Engagement, Learning, Participant
+from .permissions import can_edit_engagement, can_edit_learning
+
+MAX_FUTURE = timedelta(days=1)
+
+
+def _validate_common(*, organization, started_at, location, participants):
+    errors = {}
+    if started_at is not None and started_at > timezone.now() + MAX_FUTURE:
+        errors["started_at"] = "The start can be at most one day in the future."
+    if location is not None and location.organization_id != organization.pk:
+        errors["location"] = "Choose a location of your organization."
+    for member in participants:
+        if member.organization_id != organization.pk or member.role != Role.EXECUTIVE or not member.is_active:
+            errors["participants"] = "Participants must be executives of your organization."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _existing_for_uuid(*, organization, client_uuid):
+    existing = Engagement.objects.filter(client_uuid=client_uuid).first()
+    if existing is None:
+        return None
+    if existing.organization_id != organization.pk:
+        raise ValidationError({"client_uuid": "This form was already used elsewhere; reload the page."})
+    return existing
+
+
+def engagement_create(
+    *,
+    logged_by,
+    leader,
+    client_uuid,
+    kind,
+    started_at,
+    duration_minutes,
+    location=None,
+    customer_type="external",
+    customers_met=None,
+    notes="",
+    other_participants=(),
+    learnings=(),
+):
+    """Log customer time for `leader`. Returns (engagement, created).
+
+    The client-made `client_uuid` makes this idempotent: a double tap or a replayed submit returns the
+    engagement the first one created.
+    """
+    organization = logged_by.organization
+    existing = _existing_for_uuid(organization=organization, client_uuid=client_uuid)
+    if existing is not None:
+        return existing, False
+    if not can_act_for(logged_by, leader):
+        raise PermissionDenied("You can log customer time only for yourself or executives you support.")
+    others = [m for m in other_participants if m.pk != leader.pk]
+    _validate_common(organization=organization, started_at=started_at, location=location, participants=others)
+
+    engagement = Engagement(
+        organization=organization,
+        client_uuid=client_uuid,
+        kind=kind,
+        location=location,
+        started_at=started_at,
+        duration_minutes=duration_minutes,
+        customer_type=customer_type,
+        customers_met=customers_met,
+        notes=notes,
+        leader=leader,
+        logged_by=logged_by,
+    )
+    engagement.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            engagement.save()
+            Participant.objects.bulk_create(
+                Participant(organization=organization, engagement=engagement, membership=m, minutes=duration_minutes)
+                for m in [leader, *others]
+            )
+            for item in learnings:
+                learning = Learning(organization=organization, engagement=engagement, author=leader, **item)
+                learning.full_clean()
+                learning.save()
+    except IntegrityError:
+        # Two submits raced past the lookup above; the first one won.
+        existing = _existing_for_uuid(organization=organization, client_uuid=client_uuid)
+        if existing is None:
+            raise
+        return existing, False
+    return engagement, True
+
+
+@transaction.atomic
+def engagement_update(*, engagement, acting, participants=None, **fields):
+    """Change an engagement. `participants` (other leaders) replaces the co-participants when given."""
+    if not can_edit_engagement(acting, engagement):
+        raise PermissionDenied("You cannot change this entry.")
+    organization = engagement.organization
+    others = None if participants is None else [m for m in participants if m.pk != engagement.leader_id]
+    _validate_common(
+        organization=organization,
+        started_at=fields.get("started_at", engagement.started_at),
+        location=fields.get("location", engagement.location),
+        participants=others or [],
+    )
+    old_duration = engagement.duration_minutes
+    for name, value in fields.items():
+        setattr(engagement, name, value)
+    engagement.full_clean(exclude=["client_uuid"], validate_constraints=False)
+    engagement.save()
+
+    if engagement.duration_minutes != old_duration:
+        # Participants who kept the default follow the new duration; adjusted ones keep theirs.
+        engagement.participants.filter(minutes=old_duration).update(minutes=engagement.duration_minutes)
+    if others is not None:
+        keep = {engagement.leader_id, *(m.pk for m in others)}
+        engagement.participants.exclude(membership_id__in=keep).delete()
+        present = set(engagement.participants.values_list("membership_id", flat=True))
+        Participant.objects.bulk_create(
+            Participant(
+                organization=organization, engagement=engagement, membership=m, minutes=engagement.duration_minutes
+            )
+            for m in others
+            if m.pk not in present
+        )
+    return engagement
+
+
+@transaction.atomic
+def engagement_delete(*, engagement, acting):
+    if not can_edit_engagement(acting, engagement):
+        raise PermissionDenied("You cannot delete this entry.")
+    engagement.delete()
+
+
+@transaction.atomic
+def participant_set_minutes(*, participant, minutes, acting):
+    """A participant's own credit for a shared engagement."""
+    if not (can_act_for(acting, participant.membership) or can_edit_engagement(acting, participant.engagement)):
+        raise PermissionDenied("You cannot change these minutes.")
+    participant.minutes = minutes
+    participant.full_clean(validate_constraints=False)
+    participant.save(update_fields=["minutes", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def learning_create(*, engagement, author, acting, kind, text, quote=""):
+    """A participant adds what they learned (or their chief of staff adds it for them)."""
+    if not engagement.participants.filter(membership=author).exists():
+        raise ValidationError({"author": "Only participants of this engagement can add learnings to it."})
+    if not can_act_for(acting, author):
+        raise PermissionDenied("You can add learnings only for yourself or executives you support.")
+    learning = Learning(
+        organization=engagement.organization, engagement=engagement, author=author, kind=kind, text=text, quote=quote
+    )
+    learning.full_clean()
+    learning.save()
+    return learning
+
+
+@transaction.atomic
+def learning_update(*, learning, acting, kind, text, quote=""):
+    if not can_edit_learning(acting, learning):
+        raise PermissionDenied("You cannot change this learning.")
+    learning.kind, learning.text, learning.quote = kind, text, quote
+    learning.full_clean()
+    learning.save(update_fields=["kind", "text", "quote", "updated_at"])
+    return learning
+
+
+@transaction.atomic
+def learning_delete(*, learning, acting):
+    if not can_edit_learning(acting, learning):
+        raise PermissionDenied("You cannot delete this learning.")
+    learning.delete()

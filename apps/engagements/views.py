@@ -1,0 +1,302 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apps.core.forms import add_service_errors
+from apps.organizations import selectors as org_selectors
+from apps.organizations.decorators import membership_required
+from apps.organizations.permissions import can_log_customer_time, can_write
+
+from . import selectors, services
+from .forms import EngagementEditForm, FeedFilterForm, LearningEditForm, LearningForm, MinutesForm, QuickLogForm
+from .models import Engagement, Learning, Participant
+from .permissions import can_edit_engagement, can_edit_learning, participants_acted_for
+
+
+def _get_engagement(membership, pk):
+    try:
+        return selectors.engagement_get(organization=membership.organization_id, pk=pk)
+    except Engagement.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _quick_log_form(request, data=None):
+    membership = request.membership
+    recent, everything = selectors.locations_recent_first(membership=membership)
+    return QuickLogForm(
+        data,
+        leaders=org_selectors.leaders_for(membership=membership),
+        executives=org_selectors.executives(organization=membership.organization_id),
+        recent_locations=recent,
+        all_locations=everything,
+        default_kind=selectors.last_kind(membership=membership),
+    )
+
+
+def _render_log(request, form, *, saved=None, status=200):
+    context = {"form": form, "saved": saved, "totals": None}
+    if request.membership.is_executive:
+        context["totals"] = selectors.minutes_totals(membership=request.membership)
+    template = "engagements/_log_form.html" if request.htmx else "engagements/log.html"
+    return render(request, template, context, status=status)
+
+
+@membership_required()
+def home(request):
+    if can_log_customer_time(request.membership):
+        return _render_log(request, _quick_log_form(request))
+    return redirect("engagements:feed")
+
+
+@membership_required(can_log_customer_time)
+def log(request):
+    if request.method != "POST":
+        return _render_log(request, _quick_log_form(request))
+    form = _quick_log_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            engagement, created = services.engagement_create(
+                logged_by=request.membership,
+                leader=data["leader"],
+                client_uuid=data["client_uuid"],
+                kind=data["kind"],
+                started_at=data["started_at"],
+                duration_minutes=data["duration_minutes"],
+                location=data.get("location"),
+                customer_type=data["customer_type"],
+                customers_met=data.get("customers_met"),
+                notes=data.get("notes", ""),
+                other_participants=data.get("participants") or [],
+                learnings=form.learnings(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if request.htmx:
+                # Snappier: confirm in place and offer a fresh form for the next entry.
+                return _render_log(request, _quick_log_form(request), saved=engagement)
+            if created:
+                messages.success(request, "Saved. Thank you for spending time with customers.")
+            return redirect(engagement_url(engagement))
+    return _render_log(request, form, status=422 if request.htmx else 200)
+
+
+def engagement_url(engagement):
+    return reverse("engagements:detail", args=[engagement.pk])
+
+
+@membership_required()
+def my_time(request):
+    membership = request.membership
+    leaders = org_selectors.leaders_for(membership=membership)
+    leader = membership if membership.is_executive else None
+    if membership.is_chief_of_staff:
+        chosen = request.GET.get("leader")
+        leader = leaders.filter(pk=chosen).first() if chosen and chosen.isdigit() else leaders.first()
+    context = {"leader": leader, "leaders": leaders, "page": None, "totals": None}
+    if leader is not None:
+        context["totals"] = selectors.minutes_totals(membership=leader)
+        paginator = Paginator(selectors.engagements_for_leader(membership=leader), 25)
+        context["page"] = paginator.get_page(request.GET.get("page"))
+    return render(request, "engagements/my_time.html", context)
+
+
+@membership_required()
+def feed(request):
+    membership = request.membership
+    organization = membership.organization_id
+    form = FeedFilterForm(
+        request.GET or None,
+        executives=org_selectors.executives(organization=organization),
+        regions=org_selectors.region_list(organization=organization),
+        locations=org_selectors.location_list(organization=organization, include_inactive=True),
+    )
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        start, end = selectors.period_range(data.get("period"), data.get("start"), data.get("end"))
+        filters = {
+            "leader": data.get("leader"),
+            "kind": data.get("kind"),
+            "location": data.get("location"),
+            "region": data.get("region"),
+            "start": start,
+            "end": end,
+        }
+    engagements = (
+        selectors.engagement_feed(organization=organization, **filters)
+        if not form.is_bound or form.is_valid()
+        else Engagement.objects.none()
+    )
+    page = Paginator(engagements, 25).get_page(request.GET.get("page"))
+    template = "engagements/_feed_results.html" if request.htmx else "engagements/feed.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def _render_detail(request, engagement, *, learning_form=None, minutes_errors=None, status=200):
+    membership = request.membership
+    acted_for = participants_acted_for(membership, engagement) if can_write(membership) else []
+    if learning_form is None and acted_for:
+        learning_form = LearningForm(authors=_authors(membership, acted_for))
+    context = {
+        "engagement": engagement,
+        "can_edit": can_edit_engagement(membership, engagement),
+        "learning_form": learning_form,
+        "editable_participant_ids": {p.pk for p in acted_for},
+        "editable_learning_ids": {
+            learning.pk for learning in engagement.learnings.all() if can_edit_learning(membership, learning)
+        },
+        "minutes_errors": minutes_errors or {},
+    }
+    return render(request, "engagements/detail.html", context, status=status)
+
+
+def _authors(membership, acted_for):
+    return org_selectors.executives(organization=membership.organization_id).filter(
+        pk__in=[p.membership_id for p in acted_for]
+    )
+
+
+@membership_required()
+def detail(request, pk):
+    return _render_detail(request, _get_engagement(request.membership, pk))
+
+
+@membership_required(can_write)
+def edit(request, pk):
+    membership = request.membership
+    engagement = _get_engagement(membership, pk)
+    if not can_edit_engagement(membership, engagement):
+        raise PermissionDenied("Only the author or their chief of staff can change this entry.")
+    form_kwargs = {
+        "engagement": engagement,
+        "executives": org_selectors.executives(organization=membership.organization_id),
+        "all_locations": org_selectors.location_list(organization=membership.organization_id),
+    }
+    if request.method == "POST":
+        form = EngagementEditForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                services.engagement_update(
+                    engagement=engagement,
+                    acting=membership,
+                    participants=form.cleaned_data.get("participants") or [],
+                    **form.update_fields(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Changes saved.")
+                return redirect(engagement_url(engagement))
+    else:
+        form = EngagementEditForm(**form_kwargs)
+    return render(request, "engagements/edit.html", {"form": form, "engagement": engagement})
+
+
+@membership_required(can_write)
+def delete(request, pk):
+    membership = request.membership
+    engagement = _get_engagement(membership, pk)
+    if not can_edit_engagement(membership, engagement):
+        raise PermissionDenied("Only the author or their chief of staff can delete this entry.")
+    if request.method == "POST":
+        services.engagement_delete(engagement=engagement, acting=membership)
+        messages.success(request, "Entry deleted.")
+        return redirect("engagements:my_time")
+    return render(request, "engagements/delete.html", {"engagement": engagement})
+
+
+@require_POST
+@membership_required(can_write)
+def learning_add(request, pk):
+    membership = request.membership
+    engagement = _get_engagement(membership, pk)
+    acted_for = participants_acted_for(membership, engagement)
+    if not acted_for:
+        raise PermissionDenied("Only participants (or their chief of staff) can add learnings.")
+    form = LearningForm(request.POST, authors=_authors(membership, acted_for))
+    if form.is_valid():
+        try:
+            services.learning_create(engagement=engagement, acting=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Learning added.")
+            return redirect(engagement_url(engagement) + "#learnings")
+    return _render_detail(request, engagement, learning_form=form)
+
+
+def _get_learning(membership, pk):
+    try:
+        return (
+            Learning.objects.for_organization(membership.organization_id)
+            .select_related("engagement__leader", "author")
+            .get(pk=pk)
+        )
+    except Learning.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@membership_required(can_write)
+def learning_edit(request, pk):
+    membership = request.membership
+    learning = _get_learning(membership, pk)
+    if not can_edit_learning(membership, learning):
+        raise PermissionDenied("You cannot change this learning.")
+    if request.method == "POST":
+        form = LearningEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.learning_update(learning=learning, acting=membership, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Learning updated.")
+                return redirect(engagement_url(learning.engagement) + "#learnings")
+    else:
+        form = LearningEditForm(initial={"kind": learning.kind, "text": learning.text, "quote": learning.quote})
+    return render(request, "engagements/learning_edit.html", {"form": form, "learning": learning})
+
+
+@require_POST
+@membership_required(can_write)
+def learning_delete(request, pk):
+    membership = request.membership
+    learning = _get_learning(membership, pk)
+    if not can_edit_learning(membership, learning):
+        raise PermissionDenied("You cannot delete this learning.")
+    services.learning_delete(learning=learning, acting=membership)
+    messages.success(request, "Learning deleted.")
+    return redirect(engagement_url(learning.engagement) + "#learnings")
+
+
+@require_POST
+@membership_required(can_write)
+def participant_minutes(request, pk):
+    membership = request.membership
+    try:
+        participant = (
+            Participant.objects.for_organization(membership.organization_id)
+            .select_related("membership", "engagement__leader")
+            .get(pk=pk)
+        )
+    except Participant.DoesNotExist as exc:
+        raise Http404 from exc
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participant_set_minutes(
+                participant=participant, minutes=form.cleaned_data["minutes"], acting=membership
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Minutes updated.")
+            return redirect(engagement_url(participant.engagement))
+    engagement = _get_engagement(membership, participant.engagement_id)
+    return _render_detail(request, engagement, minutes_errors={participant.pk: form.errors.get("minutes")})

@@ -1,0 +1,92 @@
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from .models import Location, Membership, Role
+
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def _helper(label):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label, css_class="btn-primary"))
+    return helper
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="Europe/London")
+
+    def __init__(self, *args, submit_label="Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label)
+
+
+class ExecutiveChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class MembershipForm(forms.ModelForm):
+    supports = ExecutiveChoices(
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Supports (for a chief of staff)",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["role", "title", "is_active", "supports"]
+        labels = {"is_active": "Active member"}
+
+    def __init__(self, *args, executives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supports"].queryset = executives.exclude(pk=self.instance.pk)
+        self.helper = _helper("Save member")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("supports") and cleaned.get("role") != Role.CHIEF_OF_STAFF:
+            self.add_error("supports", "Only a chief of staff supports executives.")
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EXECUTIVE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Send invitation")
+
+
+class RegionForm(forms.Form):
+    name = forms.CharField(max_length=100, label="New region")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Add region")
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "code", "region", "address", "latitude", "longitude", "is_active"]
+        labels = {"is_active": "Active (offered when logging)"}
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.helper = _helper("Save location")
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error(
+                "longitude" if cleaned.get("latitude") is not None else "latitude",
+                "Give both latitude and longitude, or neither.",
+            )
+        return cleaned

@@ -1,0 +1,178 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from apps.accounts.models import validate_time_zone
+from apps.core.models import BaseModel, OrganizationQuerySet
+
+
+class Organization(BaseModel):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=60, unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    EXECUTIVE = "executive", "Executive"
+    CHIEF_OF_STAFF = "chief_of_staff", "Chief of staff"
+    BOARD = "board", "Board member"
+    ADMIN = "admin", "Admin"
+
+
+class Membership(BaseModel):
+    """A user's place in one organization: their role and, for a chief of staff, whom they support."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    title = models.CharField(max_length=120, blank=True, help_text="e.g. Chief Operating Officer")
+    supports = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="supported_by",
+        help_text="Executives this chief of staff acts for.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user_per_org"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+    @property
+    def display_name(self):
+        return self.user.get_full_name()
+
+    @property
+    def is_executive(self):
+        return self.role == Role.EXECUTIVE
+
+    @property
+    def is_chief_of_staff(self):
+        return self.role == Role.CHIEF_OF_STAFF
+
+    @property
+    def is_board(self):
+        return self.role == Role.BOARD
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+
+class Region(BaseModel):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="regions")
+    name = models.CharField(max_length=100)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="region_unique_name_per_org"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(BaseModel):
+    """A store or site where leaders meet customers."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="locations")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="locations", null=True, blank=True)
+    name = models.CharField(max_length=150)
+    code = models.CharField(max_length=30, blank=True, help_text="Store number or short code")
+    address = models.CharField(max_length=255, blank=True)
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="location_unique_name_per_org"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Invitation(BaseModel):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_sent"
+    )
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sent_at"], name="invitation_unsent_idx", condition=Q(sent_at__isnull=True))]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization} ({self.get_role_display()})"
+
+    def status(self, now):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"

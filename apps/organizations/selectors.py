@@ -1,0 +1,108 @@
+"""Reads for organizations, members, locations and invitations. Every read is scoped."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from .models import Invitation, Location, Membership, Organization, Region, Role
+
+
+def memberships_for_user(user):
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organization", "user")
+        .order_by("organization__name")
+    )
+
+
+def current_membership(user, organization_id=None):
+    """The membership the request acts through: the chosen organization, else the first."""
+    memberships = memberships_for_user(user)
+    if organization_id:
+        chosen = memberships.filter(organization_id=organization_id).first()
+        if chosen:
+            return chosen
+    return memberships.first()
+
+
+def member_list(*, organization):
+    return (
+        Membership.objects.for_organization(organization)
+        .select_related("user")
+        .prefetch_related(Prefetch("supports", queryset=Membership.objects.select_related("user")))
+        .order_by("role", "user__full_name", "user__email")
+    )
+
+
+def member_get(*, organization, pk):
+    return Membership.objects.for_organization(organization).select_related("user").get(pk=pk)
+
+
+def executives(*, organization):
+    return (
+        Membership.objects.for_organization(organization)
+        .filter(role=Role.EXECUTIVE, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def leaders_for(*, membership):
+    """The executives `membership` may credit customer time to: themself, or those they support."""
+    if membership.role == Role.EXECUTIVE:
+        return executives(organization=membership.organization_id).filter(pk=membership.pk)
+    if membership.role == Role.CHIEF_OF_STAFF:
+        return executives(organization=membership.organization_id).filter(supported_by=membership)
+    return Membership.objects.none()
+
+
+def supported_executive_ids(*, membership):
+    if membership.role != Role.CHIEF_OF_STAFF:
+        return set()
+    return set(membership.supports.values_list("pk", flat=True))
+
+
+def region_list(*, organization):
+    return Region.objects.for_organization(organization).annotate(
+        location_count=Count("locations", filter=Q(locations__is_active=True))
+    )
+
+
+def location_list(*, organization, include_inactive=False):
+    qs = Location.objects.for_organization(organization).select_related("region")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("region__name", "name")
+
+
+def location_get(*, organization, pk):
+    return Location.objects.for_organization(organization).select_related("region").get(pk=pk)
+
+
+def invitation_list(*, organization):
+    return Invitation.objects.for_organization(organization).select_related("invited_by__user", "accepted_by")
+
+
+def invitation_get(*, organization, pk):
+    return Invitation.objects.for_organization(organization).get(pk=pk)
+
+
+def invitation_by_token(*, token):
+    return Invitation.objects.select_related("organization").get(token=token)
+
+
+def invitations_unsent(*, limit=100, min_age_seconds=120):
+    """Invitations still unsent a while after creation: their own send task never ran."""
+    now = timezone.now()
+    return Invitation.objects.filter(
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        created_at__lte=now - timedelta(seconds=min_age_seconds),
+    ).order_by("created_at")[:limit]
+
+
+def organization_slug_taken(slug):
+    return Organization.objects.filter(slug=slug).exists()

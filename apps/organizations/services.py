@@ -1,0 +1,179 @@
+"""Writes for organizations, members, locations and invitations."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.core.queue import enqueue_on_commit
+
+from .models import Invitation, Location, Membership, Organization, Region, Role
+
+
+def _unique_slug(name):
+    base = slugify(name)[:50] or "org"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def organization_create(*, name, time_zone, creator, slug=None):
+    """A new organization with its creator as the first admin."""
+    organization = Organization(name=name.strip(), slug=slug or _unique_slug(name), time_zone=time_zone)
+    organization.full_clean()
+    organization.save()
+    membership = Membership(organization=organization, user=creator, role=Role.ADMIN)
+    membership.full_clean()
+    membership.save()
+    return organization, membership
+
+
+@transaction.atomic
+def organization_update(*, organization, name, time_zone):
+    organization.name = name.strip()
+    organization.time_zone = time_zone
+    organization.full_clean()
+    organization.save(update_fields=["name", "time_zone", "updated_at"])
+    return organization
+
+
+@transaction.atomic
+def membership_update(*, membership, role, title="", is_active=True, supports=(), acting):
+    """Change a member's role and whom they support. An organization always keeps an active admin."""
+    organization = membership.organization
+    supports = list(supports)
+    for executive in supports:
+        if executive.organization_id != organization.pk or executive.role != Role.EXECUTIVE:
+            raise ValidationError({"supports": "Only executives of this organization can be supported."})
+    # Compare with the stored row: a bound ModelForm may already have changed the instance.
+    stored = Membership.objects.select_for_update().get(pk=membership.pk)
+    losing_admin = stored.role == Role.ADMIN and stored.is_active and (role != Role.ADMIN or not is_active)
+    if losing_admin:
+        other_admins = Membership.objects.filter(organization=organization, role=Role.ADMIN, is_active=True).exclude(
+            pk=membership.pk
+        )
+        if not other_admins.exists():
+            raise ValidationError({"role": "The organization needs at least one active admin."})
+    membership.role = role
+    membership.title = title
+    membership.is_active = is_active
+    membership.full_clean()
+    membership.save(update_fields=["role", "title", "is_active", "updated_at"])
+    membership.supports.set(supports if role == Role.CHIEF_OF_STAFF else [])
+    return membership
+
+
+@transaction.atomic
+def region_create(*, organization, name):
+    region = Region(organization=organization, name=name.strip())
+    region.full_clean()
+    region.save()
+    return region
+
+
+@transaction.atomic
+def location_save(*, organization, location=None, **fields):
+    """Create (location=None) or update a location; its region must belong to the same organization."""
+    region = fields.get("region")
+    if region is not None and region.organization_id != organization.pk:
+        raise ValidationError({"region": "Choose a region of this organization."})
+    location = location or Location(organization=organization)
+    for name, value in fields.items():
+        setattr(location, name, value)
+    location.full_clean()
+    location.save()
+    return location
+
+
+@transaction.atomic
+def invitation_create(*, organization, email, role, invited_by):
+    email = email.strip().lower()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a member."})
+    # A fresh invitation replaces any pending one for the same address.
+    Invitation.objects.filter(
+        organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    from .tasks import invitation_send_task  # tasks import services; import here to avoid a cycle
+
+    enqueue_on_commit(invitation_send_task, invitation.pk)
+    return invitation
+
+
+def invitation_send(*, invitation_id):
+    """Email the invitation once. Claiming `sent_at` first makes a duplicate task a no-op."""
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(sent_at=now)
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("organization", "invited_by__user").get(pk=invitation_id)
+    context = {
+        "invitation": invitation,
+        "accept_url": settings.SITE_URL + reverse("organizations:invitation_accept", args=[invitation.token]),
+        "inviter": invitation.invited_by.display_name if invitation.invited_by else invitation.organization.name,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[Gemba] You're invited to {invitation.organization.name}",
+        body=render_to_string("email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("email/invitation.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:
+        # Release the claim so a retry or the sweep sends it later.
+        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user):
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    now = timezone.now()
+    status = invitation.status(now)
+    if status != "pending":
+        raise ValidationError(f"This invitation is {status}.")
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied("This invitation was sent to another email address.")
+    membership, created = Membership.objects.get_or_create(
+        organization=invitation.organization, user=user, defaults={"role": invitation.role}
+    )
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.role = invitation.role
+        membership.save(update_fields=["is_active", "role", "updated_at"])
+    invitation.accepted_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation):
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+    return invitation

@@ -1,0 +1,201 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.core.forms import add_service_errors
+
+from . import selectors, services
+from .decorators import membership_required
+from .forms import InvitationForm, LocationForm, MembershipForm, OrganizationForm, RegionForm
+from .middleware import SESSION_KEY
+from .models import Invitation, Location, Membership
+from .permissions import can_manage_organization
+
+
+@login_required
+def organization_create(request):
+    form = OrganizationForm(request.POST or None, submit_label="Create organization")
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization, _ = services.organization_create(
+                name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"], creator=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            request.session[SESSION_KEY] = organization.pk
+            messages.success(request, f"{organization.name} is ready. Invite your team next.")
+            return redirect("organizations:members")
+    memberships = selectors.memberships_for_user(request.user)
+    return render(request, "organizations/create.html", {"form": form, "memberships": memberships})
+
+
+@require_POST
+@login_required
+def organization_switch(request):
+    organization_id = request.POST.get("organization", "")
+    chosen = selectors.memberships_for_user(request.user).filter(organization_id=organization_id).first()
+    if chosen is None:
+        raise Http404
+    request.session[SESSION_KEY] = chosen.organization_id
+    return redirect("home")
+
+
+@membership_required(can_manage_organization)
+def organization_settings(request):
+    organization = request.membership.organization
+    form = OrganizationForm(
+        request.POST or None, initial={"name": organization.name, "time_zone": organization.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Organization settings saved.")
+            return redirect("organizations:settings")
+    return render(request, "organizations/settings.html", {"form": form, "organization": organization})
+
+
+@membership_required(can_manage_organization)
+def member_list(request):
+    organization = request.membership.organization
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organization=organization, invited_by=request.membership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("organizations:members")
+    context = {
+        "members": selectors.member_list(organization=organization),
+        "invitations": selectors.invitation_list(organization=organization)[:50],
+        "form": form,
+        "now": timezone.now(),
+    }
+    return render(request, "organizations/members.html", context)
+
+
+@membership_required(can_manage_organization)
+def member_edit(request, pk):
+    organization = request.membership.organization
+    try:
+        member = selectors.member_get(organization=organization, pk=pk)
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
+    form = MembershipForm(
+        request.POST or None, instance=member, executives=selectors.executives(organization=organization)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(
+                membership=member,
+                role=form.cleaned_data["role"],
+                title=form.cleaned_data["title"],
+                is_active=form.cleaned_data["is_active"],
+                supports=form.cleaned_data["supports"],
+                acting=request.membership,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{member.display_name} updated.")
+            return redirect("organizations:members")
+    return render(request, "organizations/member_edit.html", {"form": form, "member": member})
+
+
+@require_POST
+@membership_required(can_manage_organization)
+def invitation_revoke(request, pk):
+    try:
+        invitation = selectors.invitation_get(organization=request.membership.organization_id, pk=pk)
+    except Invitation.DoesNotExist as exc:
+        raise Http404 from exc
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, f"Invitation to {invitation.email} revoked.")
+    return redirect("organizations:members")
+
+
+def invitation_accept(request, token):
+    try:
+        invitation = selectors.invitation_by_token(token=token)
+    except Invitation.DoesNotExist as exc:
+        raise Http404 from exc
+    status = invitation.status(timezone.now())
+    context = {"invitation": invitation, "status": status}
+    if not request.user.is_authenticated:
+        # Remembered so that logging in or signing up comes back here.
+        request.session["invitation_token"] = token
+        return render(request, "organizations/invitation.html", context)
+    context["email_matches"] = request.user.email.lower() == invitation.email.lower()
+    if request.method == "POST" and status == "pending":
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        except PermissionDenied as exc:
+            context["error"] = str(exc)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            request.session[SESSION_KEY] = membership.organization_id
+            messages.success(request, f"Welcome to {membership.organization.name}.")
+            return redirect("home")
+    return render(request, "organizations/invitation.html", context)
+
+
+@membership_required()
+def location_list(request):
+    organization = request.membership.organization
+    can_manage = can_manage_organization(request.membership)
+    region_form = RegionForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("Only admins manage locations.")
+        if region_form.is_valid():
+            try:
+                services.region_create(organization=organization, name=region_form.cleaned_data["name"])
+            except ValidationError as exc:
+                add_service_errors(region_form, exc)
+            else:
+                messages.success(request, "Region added.")
+                return redirect("organizations:locations")
+    context = {
+        "locations": selectors.location_list(organization=organization, include_inactive=can_manage),
+        "regions": selectors.region_list(organization=organization),
+        "region_form": region_form,
+    }
+    return render(request, "organizations/locations.html", context)
+
+
+@membership_required(can_manage_organization)
+def location_edit(request, pk=None):
+    organization = request.membership.organization
+    location = None
+    if pk is not None:
+        try:
+            location = selectors.location_get(organization=organization, pk=pk)
+        except Location.DoesNotExist as exc:
+            raise Http404 from exc
+    form = LocationForm(
+        request.POST or None,
+        instance=location or Location(organization=organization),
+        regions=selectors.region_list(organization=organization),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = services.location_save(organization=organization, location=location, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("organizations:locations")
+    return render(request, "organizations/location_edit.html", {"form": form, "location": location})

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Serve the site with one Celery worker and one beat beside it; Ctrl-C stops all three.
+set -euo pipefail
+host=${1:-127.0.0.1}
+port=${2:-8000}
+py=.venv/bin/python
+mkdir -p var/broker/processed var/log
+
+trap 'kill 0' EXIT INT TERM
+
+$py -m celery -A config worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
+$py -m celery -A config beat --loglevel=INFO >var/log/beat.log 2>&1 &
+
+backend="SQLite (var/gemba.sqlite3)"; [ -n "${DATABASE_URL:-}" ] && backend="$DATABASE_URL"
+broker="filesystem queue (var/broker)"; [ -n "${REDIS_URL:-}" ] && broker="$REDIS_URL"
+cat <<TXT
+
+  Gemba is running:  http://$host:$port/
+  Database: $backend
+  Broker:   $broker  (worker and beat logs in var/log/)
+
+  Demo logins (password: ${DEMO_PASSWORD:-gemba-demo}):
+    ceo@northwind.example     executive
+    cos@northwind.example     chief of staff
+    board@northwind.example   board member
+    admin@northwind.example   admin
+
+  Emails are printed to this console. Ctrl-C stops the site, the worker and beat.
+
+TXT
+$py manage.py runserver "$host:$port"
