@@ -1,0 +1,73 @@
+"""On a phone: log in as the demo executive, log a store visit with a learning, see it in "my customer time"."""
+
+import pytest
+
+from apps.engagements.models import Engagement, Learning
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_executive_logs_a_store_visit_on_a_phone(live_server, demo, phone):
+    log_in(phone, live_server.url, "ceo@northwind.example")
+    before = Engagement.objects.count()
+
+    # The home screen is the quick-log form: kind, location, duration, learning, save.
+    phone.get_by_text("Store visit", exact=True).click()
+    phone.get_by_label("Where").select_option(label="Leeds High Street (S101)")
+    phone.get_by_text("1 h", exact=True).click()
+    phone.get_by_text("Pain point", exact=True).click()
+    phone.get_by_label("What did you learn?").fill("Queues at the tills reached nine people at noon.")
+    phone.get_by_role("button", name="Save").click()
+
+    confirmation = phone.locator("#saved-confirmation")
+    confirmation.wait_for()
+    assert "Saved: Store visit at Leeds High Street, 1 h." in confirmation.inner_text()
+    assert Engagement.objects.count() == before + 1
+    engagement = Engagement.objects.order_by("-created_at").first()
+    assert engagement.duration_minutes == 60
+    assert engagement.location.name == "Leeds High Street"
+    assert engagement.leader.user.email == "ceo@northwind.example"
+    learning = Learning.objects.get(engagement=engagement)
+    assert (learning.kind, learning.text) == ("pain_point", "Queues at the tills reached nine people at noon.")
+
+    phone.get_by_role("link", name="My time").click()
+    phone.wait_for_url(f"{live_server.url}/mine/")
+    first_entry = phone.locator("article.entry").first
+    assert first_entry.locator(".entry-title").inner_text() == "Store visit · Leeds High Street"
+    assert "Queues at the tills reached nine people at noon." in first_entry.inner_text()
+    # Nothing on the page is wider than the phone.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_quick_log_works_without_javascript(live_server, demo, phone_without_js):
+    page = phone_without_js
+    log_in(page, live_server.url, "ceo@northwind.example")
+
+    page.get_by_text("Customer call", exact=True).click()
+    page.get_by_label("Where").select_option(value="")
+    page.get_by_text("15 min", exact=True).click()
+    page.get_by_label("What did you learn?").fill("Wants delivery slots on Sunday evenings.")
+    page.get_by_role("button", name="Save").click()
+
+    page.wait_for_url(f"{live_server.url}/engagements/*/")
+    assert page.locator("h1").inner_text() == "Customer call"
+    assert "Wants delivery slots on Sunday evenings." in page.locator("#learnings").inner_text()
+
+
+def test_bad_input_shows_the_message_next_to_the_field_and_saves_nothing(live_server, demo, phone):
+    log_in(phone, live_server.url, "ceo@northwind.example")
+    before = Engagement.objects.count()
+
+    phone.get_by_text("Store visit", exact=True).click()
+    phone.get_by_label("Where").select_option(value="")
+    phone.get_by_label("Minutes").fill("2000")
+    phone.get_by_role("button", name="Save").click()
+
+    phone.locator("#id_location_errors").wait_for()
+    assert phone.locator("#id_location_errors").inner_text() == "Choose where this happened."
+    assert (
+        phone.locator("#id_duration_custom_errors").inner_text()
+        == "Enter between 1 and 1440 minutes (a day at most)."
+    )
+    assert Engagement.objects.count() == before
