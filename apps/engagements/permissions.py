@@ -17,6 +17,11 @@ def participants_acted_for(membership, engagement):
     return [p for p in engagement.participants.all() if can_act_for(membership, p.membership)]
 
 
+def can_set_participant_minutes(membership, participant):
+    """The participant (or their chief of staff), or whoever may edit the whole engagement."""
+    return can_act_for(membership, participant.membership) or can_edit_engagement(membership, participant.engagement)
+
+
 def can_edit_learning(membership, learning):
     if membership is None or membership.organization_id != learning.organization_id:
         return False

@@ -21,6 +21,16 @@ def engagement_get(*, organization, pk):
     return _with_details(Engagement.objects.for_organization(organization)).get(pk=pk)
 
 
+def learning_get(*, organization, pk):
+    return Learning.objects.for_organization(organization).select_related("engagement__leader", "author").get(pk=pk)
+
+
+def participant_get(*, organization, pk):
+    return (
+        Participant.objects.for_organization(organization).select_related("membership", "engagement__leader").get(pk=pk)
+    )
+
+
 def engagement_by_uuid(*, organization, client_uuid):
     return Engagement.objects.for_organization(organization).filter(client_uuid=client_uuid).first()
 

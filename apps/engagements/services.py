@@ -10,7 +10,7 @@ from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for
 
 from .models import Engagement, Learning, Participant
-from .permissions import can_edit_engagement, can_edit_learning
+from .permissions import can_edit_engagement, can_edit_learning, can_set_participant_minutes
 
 MAX_FUTURE = timedelta(days=1)
 
@@ -28,11 +28,22 @@ def _validate_common(*, organization, started_at, location, participants):
         raise ValidationError(errors)
 
 
-def _existing_for_uuid(*, organization, client_uuid):
+def _distinct_others(members, *, leader_id):
+    """Co-participants without the leader and without repeats (a repeat would break the unique constraint)."""
+    seen, others = {leader_id}, []
+    for member in members:
+        if member.pk not in seen:
+            seen.add(member.pk)
+            others.append(member)
+    return others
+
+
+def _existing_for_uuid(*, logged_by, client_uuid):
     existing = Engagement.objects.filter(client_uuid=client_uuid).first()
     if existing is None:
         return None
-    if existing.organization_id != organization.pk:
+    if existing.organization_id != logged_by.organization_id or existing.logged_by_id != logged_by.pk:
+        # Only the same person's replay finds the row; anyone else's reuse of the UUID is refused.
         raise ValidationError({"client_uuid": "This form was already used elsewhere; reload the page."})
     return existing
 
@@ -58,12 +69,12 @@ def engagement_create(
     engagement the first one created.
     """
     organization = logged_by.organization
-    existing = _existing_for_uuid(organization=organization, client_uuid=client_uuid)
+    existing = _existing_for_uuid(logged_by=logged_by, client_uuid=client_uuid)
     if existing is not None:
         return existing, False
-    if not can_act_for(logged_by, leader):
+    if not (can_act_for(logged_by, leader) and leader.role == Role.EXECUTIVE and leader.is_active):
         raise PermissionDenied("You can log customer time only for yourself or executives you support.")
-    others = [m for m in other_participants if m.pk != leader.pk]
+    others = _distinct_others(other_participants, leader_id=leader.pk)
     _validate_common(organization=organization, started_at=started_at, location=location, participants=others)
 
     engagement = Engagement(
@@ -93,7 +104,7 @@ def engagement_create(
                 learning.save()
     except IntegrityError:
         # Two submits raced past the lookup above; the first one won.
-        existing = _existing_for_uuid(organization=organization, client_uuid=client_uuid)
+        existing = _existing_for_uuid(logged_by=logged_by, client_uuid=client_uuid)
         if existing is None:
             raise
         return existing, False
@@ -106,7 +117,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
     if not can_edit_engagement(acting, engagement):
         raise PermissionDenied("You cannot change this entry.")
     organization = engagement.organization
-    others = None if participants is None else [m for m in participants if m.pk != engagement.leader_id]
+    others = None if participants is None else _distinct_others(participants, leader_id=engagement.leader_id)
     _validate_common(
         organization=organization,
         started_at=fields.get("started_at", engagement.started_at),
@@ -146,7 +157,7 @@ def engagement_delete(*, engagement, acting):
 @transaction.atomic
 def participant_set_minutes(*, participant, minutes, acting):
     """A participant's own credit for a shared engagement."""
-    if not (can_act_for(acting, participant.membership) or can_edit_engagement(acting, participant.engagement)):
+    if not can_set_participant_minutes(acting, participant):
         raise PermissionDenied("You cannot change these minutes.")
     participant.minutes = minutes
     participant.full_clean(validate_constraints=False)

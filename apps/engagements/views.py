@@ -14,7 +14,12 @@ from apps.organizations.permissions import can_log_customer_time, can_write
 from . import selectors, services
 from .forms import EngagementEditForm, FeedFilterForm, LearningEditForm, LearningForm, MinutesForm, QuickLogForm
 from .models import Engagement, Learning, Participant
-from .permissions import can_edit_engagement, can_edit_learning, participants_acted_for
+from .permissions import (
+    can_edit_engagement,
+    can_edit_learning,
+    can_set_participant_minutes,
+    participants_acted_for,
+)
 
 
 def _get_engagement(membership, pk):
@@ -37,12 +42,12 @@ def _quick_log_form(request, data=None):
     )
 
 
-def _render_log(request, form, *, saved=None, status=200):
+def _render_log(request, form, *, saved=None):
     context = {"form": form, "saved": saved, "totals": None}
     if request.membership.is_executive:
         context["totals"] = selectors.minutes_totals(membership=request.membership)
     template = "engagements/_log_form.html" if request.htmx else "engagements/log.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @membership_required()
@@ -83,7 +88,8 @@ def log(request):
             if created:
                 messages.success(request, "Saved. Thank you for spending time with customers.")
             return redirect(engagement_url(engagement))
-    return _render_log(request, form, status=422 if request.htmx else 200)
+    # 200 for htmx too: htmx 2 does not swap 4xx responses, so a 422 would hide the errors.
+    return _render_log(request, form)
 
 
 def engagement_url(engagement):
@@ -138,7 +144,7 @@ def feed(request):
     return render(request, template, {"form": form, "page": page})
 
 
-def _render_detail(request, engagement, *, learning_form=None, minutes_errors=None, status=200):
+def _render_detail(request, engagement, *, learning_form=None, minutes_error_pk=None, minutes_errors=()):
     membership = request.membership
     acted_for = participants_acted_for(membership, engagement) if can_write(membership) else []
     if learning_form is None and acted_for:
@@ -147,13 +153,19 @@ def _render_detail(request, engagement, *, learning_form=None, minutes_errors=No
         "engagement": engagement,
         "can_edit": can_edit_engagement(membership, engagement),
         "learning_form": learning_form,
-        "editable_participant_ids": {p.pk for p in acted_for},
+        # The same rule as the service, so an error is always shown next to an input the member sees.
+        "editable_participant_ids": {
+            p.pk
+            for p in engagement.participants.all()
+            if can_write(membership) and can_set_participant_minutes(membership, p)
+        },
         "editable_learning_ids": {
             learning.pk for learning in engagement.learnings.all() if can_edit_learning(membership, learning)
         },
-        "minutes_errors": minutes_errors or {},
+        "minutes_error_pk": minutes_error_pk,
+        "minutes_errors": list(minutes_errors),
     }
-    return render(request, "engagements/detail.html", context, status=status)
+    return render(request, "engagements/detail.html", context)
 
 
 def _authors(membership, acted_for):
@@ -233,11 +245,7 @@ def learning_add(request, pk):
 
 def _get_learning(membership, pk):
     try:
-        return (
-            Learning.objects.for_organization(membership.organization_id)
-            .select_related("engagement__leader", "author")
-            .get(pk=pk)
-        )
+        return selectors.learning_get(organization=membership.organization_id, pk=pk)
     except Learning.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -280,13 +288,11 @@ def learning_delete(request, pk):
 def participant_minutes(request, pk):
     membership = request.membership
     try:
-        participant = (
-            Participant.objects.for_organization(membership.organization_id)
-            .select_related("membership", "engagement__leader")
-            .get(pk=pk)
-        )
+        participant = selectors.participant_get(organization=membership.organization_id, pk=pk)
     except Participant.DoesNotExist as exc:
         raise Http404 from exc
+    if not can_set_participant_minutes(membership, participant):
+        raise PermissionDenied("You cannot change these minutes.")
     form = MinutesForm(request.POST)
     if form.is_valid():
         try:
@@ -299,4 +305,6 @@ def participant_minutes(request, pk):
             messages.success(request, "Minutes updated.")
             return redirect(engagement_url(participant.engagement))
     engagement = _get_engagement(membership, participant.engagement_id)
-    return _render_detail(request, engagement, minutes_errors={participant.pk: form.errors.get("minutes")})
+    return _render_detail(
+        request, engagement, minutes_error_pk=participant.pk, minutes_errors=form.errors.get("minutes", [])
+    )

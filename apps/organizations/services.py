@@ -50,32 +50,39 @@ def organization_update(*, organization, name, time_zone):
 @transaction.atomic
 def membership_update(*, membership, role, title="", is_active=True, supports=(), acting):
     """Change a member's role and whom they support. An organization always keeps an active admin."""
-    organization = membership.organization
+    # Lock the organization: two admins demoting each other at once must not leave it without one.
+    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
     supports = list(supports)
     for executive in supports:
         if executive.organization_id != organization.pk or executive.role != Role.EXECUTIVE:
             raise ValidationError({"supports": "Only executives of this organization can be supported."})
     # Compare with the stored row: a bound ModelForm may already have changed the instance.
-    stored = Membership.objects.select_for_update().get(pk=membership.pk)
+    stored = Membership.objects.get(pk=membership.pk)
     losing_admin = stored.role == Role.ADMIN and stored.is_active and (role != Role.ADMIN or not is_active)
     if losing_admin:
         other_admins = Membership.objects.filter(organization=organization, role=Role.ADMIN, is_active=True).exclude(
             pk=membership.pk
         )
         if not other_admins.exists():
-            raise ValidationError({"role": "The organization needs at least one active admin."})
+            field = "role" if role != Role.ADMIN else "is_active"
+            raise ValidationError({field: "The organization needs at least one active admin."})
     membership.role = role
     membership.title = title
     membership.is_active = is_active
     membership.full_clean()
     membership.save(update_fields=["role", "title", "is_active", "updated_at"])
     membership.supports.set(supports if role == Role.CHIEF_OF_STAFF else [])
+    if role != Role.EXECUTIVE:
+        # Only executives can be supported: a former executive leaves their chiefs of staff's lists.
+        membership.supported_by.clear()
     return membership
 
 
 @transaction.atomic
 def region_create(*, organization, name):
     region = Region(organization=organization, name=name.strip())
+    if Region.objects.for_organization(organization).filter(name=region.name).exists():
+        raise ValidationError({"name": "A region with this name already exists."})
     region.full_clean()
     region.save()
     return region
@@ -88,8 +95,16 @@ def location_save(*, organization, location=None, **fields):
     if region is not None and region.organization_id != organization.pk:
         raise ValidationError({"region": "Choose a region of this organization."})
     location = location or Location(organization=organization)
+    if location.organization_id != organization.pk:
+        raise ValidationError("This location belongs to another organization.")
     for name, value in fields.items():
         setattr(location, name, value)
+    if (location.latitude is None) != (location.longitude is None):
+        missing = "longitude" if location.latitude is not None else "latitude"
+        raise ValidationError({missing: "Give both latitude and longitude, or neither."})
+    duplicate = Location.objects.for_organization(organization).filter(name=location.name).exclude(pk=location.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": "A location with this name already exists."})
     location.full_clean()
     location.save()
     return location
@@ -101,16 +116,21 @@ def invitation_create(*, organization, email, role, invited_by):
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a member."})
     # A fresh invitation replaces any pending one for the same address.
+    now = timezone.now()
     Invitation.objects.filter(
-        organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+        organization=organization,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).update(revoked_at=now, updated_at=now)
     invitation = Invitation(
         organization=organization,
         email=email,
         role=role,
         invited_by=invited_by,
         token=secrets.token_urlsafe(32),
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+        expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
     invitation.full_clean()
     invitation.save()

@@ -37,7 +37,10 @@ def organization_create(request):
 @require_POST
 @login_required
 def organization_switch(request):
-    organization_id = request.POST.get("organization", "")
+    try:
+        organization_id = int(request.POST.get("organization", ""))
+    except ValueError as exc:
+        raise Http404 from exc
     chosen = selectors.memberships_for_user(request.user).filter(organization_id=organization_id).first()
     if chosen is None:
         raise Http404
