@@ -25,7 +25,8 @@ cat <<TXT
     board@northwind.example   board member
     admin@northwind.example   admin
 
-  Emails are printed to this console. Ctrl-C stops the site, the worker and beat.
+  Emails go to the console: account emails here, invitations in var/log/worker.log.
+  Ctrl-C stops the site, the worker and beat.
 
 TXT
 $py manage.py runserver "$host:$port"

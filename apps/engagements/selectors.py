@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from apps.organizations.models import Location
@@ -114,7 +114,8 @@ def locations_recent_first(*, membership, recent_limit=5):
         .annotate(last_used=Max("engagements__started_at"))
         .order_by("-last_used", "name")[:recent_limit]
     )
-    everything = list(locations.select_related("region").order_by("region__name", "name"))
+    # Locations without a region last, on every database (PostgreSQL and SQLite sort NULL differently).
+    everything = list(locations.select_related("region").order_by(F("region__name").asc(nulls_last=True), "name"))
     return recent, everything
 
 
@@ -122,7 +123,7 @@ def last_kind(*, membership):
     return (
         Engagement.objects.for_organization(membership.organization_id)
         .filter(Q(logged_by=membership) | Q(leader=membership))
-        .order_by("-created_at")
+        .order_by("-created_at", "-id")
         .values_list("kind", flat=True)
         .first()
     )
