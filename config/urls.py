@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.core.views import healthz
+from apps.core.views import healthz, service_worker
 from apps.engagements.views import home
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -11,6 +11,7 @@ admin.site.site_header = "Gemba administration"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("sw.js", service_worker, name="service_worker"),
     path("accounts/", include("allauth.urls")),
     path("org/", include("apps.organizations.urls")),
     path("", include("apps.engagements.urls")),

@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_control, never_cache
 from kombu import Connection
 
 
@@ -39,3 +40,15 @@ def healthz(request):
     }
     # The site works without the broker (reminders catch up later), so only the database decides.
     return JsonResponse(body, status=200 if db_ok else 503)
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The service worker must be served from the site root to control every page."""
+    path = finders.find("js/sw.js")
+    if path is None:
+        raise Http404
+    with open(path, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response

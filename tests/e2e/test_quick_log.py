@@ -67,7 +67,6 @@ def test_bad_input_shows_the_message_next_to_the_field_and_saves_nothing(live_se
     phone.locator("#id_location_errors").wait_for()
     assert phone.locator("#id_location_errors").inner_text() == "Choose where this happened."
     assert (
-        phone.locator("#id_duration_custom_errors").inner_text()
-        == "Enter between 1 and 1440 minutes (a day at most)."
+        phone.locator("#id_duration_custom_errors").inner_text() == "Enter between 1 and 1440 minutes (a day at most)."
     )
     assert Engagement.objects.count() == before

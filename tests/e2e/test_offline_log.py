@@ -1,0 +1,65 @@
+"""Bad signal: a log saved offline waits on the phone and is sent, exactly once, when signal returns."""
+
+import time
+
+import pytest
+
+from apps.engagements.models import Engagement, Learning
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def test_entry_logged_without_signal_is_sent_once_signal_returns(live_server, demo, phone):
+    log_in(phone, live_server.url, "ceo@northwind.example")
+    before = Engagement.objects.count()
+    phone.context.set_offline(True)
+
+    phone.get_by_text("Front-line shift", exact=True).click()
+    phone.get_by_label("Where").select_option(label="Bristol Station (S111)")
+    phone.get_by_text("2 h", exact=True).click()
+    phone.get_by_label("What did you learn?").fill("The night team has no way to order missing stock.")
+    phone.get_by_role("button", name="Save").click()
+
+    status = phone.locator("#outbox-status")
+    status.wait_for(state="visible")
+    assert status.inner_text() == "1 entry is saved on this phone and will be sent when there is signal."
+    assert Engagement.objects.count() == before
+    # The form is ready for the next entry, with a new client UUID.
+    assert phone.get_by_label("What did you learn?").input_value() == ""
+
+    phone.context.set_offline(False)
+    phone.evaluate("window.gembaOutbox.flush()")
+
+    assert _wait_for(lambda: Engagement.objects.count() == before + 1)
+    status.wait_for(state="hidden")
+    engagement = Engagement.objects.order_by("-created_at").first()
+    assert (engagement.kind, engagement.duration_minutes, engagement.location.name) == (
+        "front_line_shift",
+        120,
+        "Bristol Station",
+    )
+    assert Learning.objects.get(engagement=engagement).text == "The night team has no way to order missing stock."
+
+    # A second flush (another tab, a retry) finds nothing left to send and creates nothing.
+    phone.evaluate("window.gembaOutbox.flush()")
+    time.sleep(0.5)
+    assert Engagement.objects.count() == before + 1
+
+
+def test_service_worker_is_served_from_the_root_with_scope_header(client):
+    response = client.get("/sw.js")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/javascript"
+    assert response["Service-Worker-Allowed"] == "/"
+    assert b'const VERSION = "gemba-v1";' in response.content
