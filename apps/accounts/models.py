@@ -60,6 +60,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.email
 
+    def clean(self):
+        # Forms (the admin's "add user") save without the manager: store the email as it would.
+        super().clean()
+        if self.email:
+            self.email = UserManager.normalize_email(self.email).lower()
+
     def get_full_name(self):
         return self.full_name or self.email
 

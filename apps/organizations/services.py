@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from apps.core.queue import enqueue_on_commit
 
 from .models import Invitation, Location, Membership, Organization, Region, Role
+from .permissions import can_manage_organization
 
 
 def _unique_slug(name):
@@ -52,6 +53,10 @@ def membership_update(*, membership, role, title="", is_active=True, supports=()
     """Change a member's role and whom they support. An organization always keeps an active admin."""
     # Lock the organization: two admins demoting each other at once must not leave it without one.
     organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    # The stored row again: `acting` may be the very instance a bound ModelForm has just changed.
+    acting = Membership.objects.filter(pk=acting.pk, organization=organization).first()
+    if not can_manage_organization(acting):
+        raise PermissionDenied("Only an admin of this organization manages its members.")
     supports = list(supports)
     for executive in supports:
         if executive.organization_id != organization.pk or executive.role != Role.EXECUTIVE:

@@ -16,6 +16,13 @@ from .models import Invitation, Location, Membership
 from .permissions import can_manage_organization
 
 
+def _require_manager(membership):
+    """403 for a role that may not manage. Views taking an id call it after the scoped lookup, so another
+    organization's id answers 404 whatever the role (the same answer as for an id that exists nowhere)."""
+    if not can_manage_organization(membership):
+        raise PermissionDenied("Your role does not allow this.")
+
+
 @login_required
 def organization_create(request):
     form = OrganizationForm(request.POST or None, submit_label="Create organization")
@@ -88,13 +95,14 @@ def member_list(request):
     return render(request, "organizations/members.html", context)
 
 
-@membership_required(can_manage_organization)
+@membership_required()
 def member_edit(request, pk):
     organization = request.membership.organization
     try:
         member = selectors.member_get(organization=organization, pk=pk)
     except Membership.DoesNotExist as exc:
         raise Http404 from exc
+    _require_manager(request.membership)
     form = MembershipForm(
         request.POST or None, instance=member, executives=selectors.executives(organization=organization)
     )
@@ -117,12 +125,13 @@ def member_edit(request, pk):
 
 
 @require_POST
-@membership_required(can_manage_organization)
+@membership_required()
 def invitation_revoke(request, pk):
     try:
         invitation = selectors.invitation_get(organization=request.membership.organization_id, pk=pk)
     except Invitation.DoesNotExist as exc:
         raise Http404 from exc
+    _require_manager(request.membership)
     services.invitation_revoke(invitation=invitation)
     messages.success(request, f"Invitation to {invitation.email} revoked.")
     return redirect("organizations:members")
@@ -178,7 +187,7 @@ def location_list(request):
     return render(request, "organizations/locations.html", context)
 
 
-@membership_required(can_manage_organization)
+@membership_required()
 def location_edit(request, pk=None):
     organization = request.membership.organization
     location = None
@@ -187,6 +196,7 @@ def location_edit(request, pk=None):
             location = selectors.location_get(organization=organization, pk=pk)
         except Location.DoesNotExist as exc:
             raise Http404 from exc
+    _require_manager(request.membership)
     form = LocationForm(
         request.POST or None,
         instance=location or Location(organization=organization),
