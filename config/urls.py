@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("sw.js", service_worker, name="service_worker"),
+    path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("org/", include("apps.organizations.urls")),
     path("", include("apps.engagements.urls")),

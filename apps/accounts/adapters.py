@@ -10,5 +10,9 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("organizations:invitation_accept", args=[next_invitation])
         return super().get_login_redirect_url(request)
 
+    def save_user(self, request, user, form, commit=True):
+        user.full_name = form.cleaned_data.get("full_name", "").strip()
+        return super().save_user(request, user, form, commit=commit)
+
     def get_signup_redirect_url(self, request):
         return self.get_login_redirect_url(request)

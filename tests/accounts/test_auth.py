@@ -127,7 +127,13 @@ def test_logout_needs_a_post_and_ends_the_session(client):
 def test_signup_creates_an_unverified_user_and_sends_a_verification_email(client, mailoutbox):
     # when
     response = client.post(
-        "/accounts/signup/", {"email": "New.Person@Example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/accounts/signup/",
+        {
+            "full_name": "New Person",
+            "email": "New.Person@Example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
 
     # then
@@ -150,7 +156,10 @@ def test_signup_creates_an_unverified_user_and_sends_a_verification_email(client
 
 def test_confirming_the_email_lets_the_user_log_in(client, mailoutbox):
     # given
-    client.post("/accounts/signup/", {"email": "new@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post(
+        "/accounts/signup/",
+        {"full_name": "New Person", "email": "new@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     confirm_path = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mailoutbox[0].body).group(1)
 
     # when
@@ -170,7 +179,8 @@ def test_signing_up_with_a_taken_email_creates_nothing_and_tells_the_owner(clien
 
     # when: the response looks like a success (no account enumeration)
     response = client.post(
-        "/accounts/signup/", {"email": "KIM@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/accounts/signup/",
+        {"full_name": "New Person", "email": "KIM@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
 
     # then
@@ -183,7 +193,8 @@ def test_signing_up_with_a_taken_email_creates_nothing_and_tells_the_owner(clien
 def test_signup_refuses_a_weak_password(client, mailoutbox):
     # when
     response = client.post(
-        "/accounts/signup/", {"email": "new@example.com", "password1": "password", "password2": "password"}
+        "/accounts/signup/",
+        {"full_name": "New Person", "email": "new@example.com", "password1": "password", "password2": "password"},
     )
 
     # then
@@ -328,3 +339,54 @@ def test_email_is_the_only_login_and_verification_is_mandatory():
 
     # then
     assert configured == ({"email"}, "mandatory", True, None, "apps.accounts.adapters.AccountAdapter")
+
+
+# --- profile --------------------------------------------------------------------------------------
+def test_signup_keeps_the_name(client, mailoutbox):
+    client.post(
+        "/accounts/signup/",
+        {"full_name": "  Ada Byron ", "email": "ada@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert User.objects.get(email="ada@example.com").full_name == "Ada Byron"
+
+
+def test_signup_without_a_name_shows_the_error_and_creates_nothing(client):
+    response = client.post(
+        "/accounts/signup/", {"email": "ada@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert User.objects.filter(email="ada@example.com").exists() is False
+
+
+def test_profile_saves_name_and_time_zone(client):
+    user = UserFactory(full_name="Old Name")
+    client.force_login(user)
+
+    response = client.post("/accounts/profile/", {"full_name": "New Name", "time_zone": "Europe/Oslo"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/profile/"
+    user.refresh_from_db()
+    assert (user.full_name, user.time_zone) == ("New Name", "Europe/Oslo")
+
+
+def test_profile_rejects_an_unknown_time_zone_next_to_the_field(client):
+    user = UserFactory(full_name="Kept", time_zone="")
+    client.force_login(user)
+
+    response = client.post("/accounts/profile/", {"full_name": "Changed", "time_zone": "Mars/Olympus"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice. Mars/Olympus is not one of the available choices." in response.content.decode()
+    user.refresh_from_db()
+    assert (user.full_name, user.time_zone) == ("Kept", "")
+
+
+def test_profile_requires_login(client):
+    response = client.get("/accounts/profile/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/profile/"

@@ -90,7 +90,12 @@ def test_signing_up_from_the_link_verifies_the_email_then_comes_back_to_the_invi
     # when: sign up, confirm the address from the email, log in
     signup = client.post(
         "/accounts/signup/",
-        {"email": "Kim@Example.com", "password1": "Sturdy-pass-4821", "password2": "Sturdy-pass-4821"},
+        {
+            "full_name": "Kim Lee",
+            "email": "Kim@Example.com",
+            "password1": "Sturdy-pass-4821",
+            "password2": "Sturdy-pass-4821",
+        },
     )
     confirm_path = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mailoutbox[0].body).group(1)
     confirm = client.post(confirm_path)
