@@ -19,7 +19,7 @@ class LearningInline(admin.StackedInline):
 class EngagementAdmin(admin.ModelAdmin):
     list_display = ["started_at", "kind", "location", "leader", "duration_minutes", "organization"]
     list_filter = ["kind", "customer_type", "organization"]
-    list_select_related = ["location", "leader__user", "organization"]
+    list_select_related = ["location", "leader__user", "leader__organization", "organization"]
     search_fields = ["notes", "location__name", "leader__user__email", "leader__user__full_name"]
     raw_id_fields = ["location", "leader", "logged_by"]
     date_hierarchy = "started_at"
@@ -29,7 +29,7 @@ class EngagementAdmin(admin.ModelAdmin):
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
     list_display = ["engagement", "membership", "minutes"]
-    list_select_related = ["engagement__location", "membership__user"]
+    list_select_related = ["engagement__location", "membership__user", "membership__organization"]
     search_fields = ["membership__user__email", "membership__user__full_name"]
     raw_id_fields = ["engagement", "membership"]
 
@@ -38,7 +38,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 class LearningAdmin(admin.ModelAdmin):
     list_display = ["kind", "short_text", "author", "engagement", "created_at"]
     list_filter = ["kind", "organization"]
-    list_select_related = ["author__user", "engagement__location"]
+    list_select_related = ["author__user", "author__organization", "engagement__location"]
     search_fields = ["text", "quote", "author__user__email"]
     raw_id_fields = ["engagement", "author"]
 

@@ -108,18 +108,24 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
             cleaned["duration_minutes"] = custom
         elif preset and preset != "custom":
             cleaned["duration_minutes"] = int(preset)
-        elif "duration_custom" not in self.errors:
+        elif "duration_custom" not in self.errors and "duration" not in self.errors:
             self.add_error("duration_custom", "Enter the number of minutes.")
         started = cleaned.get("started_at")
         if started and started > timezone.now() + timedelta(days=1):
             self.add_error("started_at", "The start can be at most one day in the future.")
-        if cleaned.get("kind") in KINDS_AT_A_LOCATION and not cleaned.get("location"):
+        if cleaned.get("kind") in KINDS_AT_A_LOCATION and not cleaned.get("location") and "location" not in self.errors:
             self.add_error("location", "Choose where this happened.")
         return cleaned
 
 
 class QuickLogForm(EngagementFieldsMixin):
-    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    client_uuid = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form is out of date; reload the page and log again.",
+            "invalid": "This form is out of date; reload the page and log again.",
+        },
+    )
     leader = LeaderChoiceField(label="For", queryset=None, empty_label=None)
     learning_kind = forms.ChoiceField(
         label="What kind of learning",

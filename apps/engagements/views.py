@@ -22,6 +22,12 @@ from .permissions import (
 )
 
 
+def _require_write(membership):
+    """Board members read only. Checked after the object lookup, so another organization's id is a 404."""
+    if not can_write(membership):
+        raise PermissionDenied("Your role does not allow this.")
+
+
 def _get_engagement(membership, pk):
     try:
         return selectors.engagement_get(organization=membership.organization_id, pk=pk)
@@ -42,12 +48,12 @@ def _quick_log_form(request, data=None):
     )
 
 
-def _render_log(request, form, *, saved=None):
+def _render_log(request, form, *, saved=None, status=200):
     context = {"form": form, "saved": saved, "totals": None}
     if request.membership.is_executive:
         context["totals"] = selectors.minutes_totals(membership=request.membership)
     template = "engagements/_log_form.html" if request.htmx else "engagements/log.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @membership_required()
@@ -88,8 +94,8 @@ def log(request):
             if created:
                 messages.success(request, "Saved. Thank you for spending time with customers.")
             return redirect(engagement_url(engagement))
-    # 200 for htmx too: htmx 2 does not swap 4xx responses, so a 422 would hide the errors.
-    return _render_log(request, form)
+    # 422 tells htmx and the offline outbox (static/js/gemba.js) that the entry was refused for good.
+    return _render_log(request, form, status=422 if request.htmx else 200)
 
 
 def engagement_url(engagement):
@@ -179,10 +185,11 @@ def detail(request, pk):
     return _render_detail(request, _get_engagement(request.membership, pk))
 
 
-@membership_required(can_write)
+@membership_required()
 def edit(request, pk):
     membership = request.membership
     engagement = _get_engagement(membership, pk)
+    _require_write(membership)
     if not can_edit_engagement(membership, engagement):
         raise PermissionDenied("Only the author or their chief of staff can change this entry.")
     form_kwargs = {
@@ -210,10 +217,11 @@ def edit(request, pk):
     return render(request, "engagements/edit.html", {"form": form, "engagement": engagement})
 
 
-@membership_required(can_write)
+@membership_required()
 def delete(request, pk):
     membership = request.membership
     engagement = _get_engagement(membership, pk)
+    _require_write(membership)
     if not can_edit_engagement(membership, engagement):
         raise PermissionDenied("Only the author or their chief of staff can delete this entry.")
     if request.method == "POST":
@@ -224,10 +232,11 @@ def delete(request, pk):
 
 
 @require_POST
-@membership_required(can_write)
+@membership_required()
 def learning_add(request, pk):
     membership = request.membership
     engagement = _get_engagement(membership, pk)
+    _require_write(membership)
     acted_for = participants_acted_for(membership, engagement)
     if not acted_for:
         raise PermissionDenied("Only participants (or their chief of staff) can add learnings.")
@@ -250,10 +259,11 @@ def _get_learning(membership, pk):
         raise Http404 from exc
 
 
-@membership_required(can_write)
+@membership_required()
 def learning_edit(request, pk):
     membership = request.membership
     learning = _get_learning(membership, pk)
+    _require_write(membership)
     if not can_edit_learning(membership, learning):
         raise PermissionDenied("You cannot change this learning.")
     if request.method == "POST":
@@ -272,10 +282,11 @@ def learning_edit(request, pk):
 
 
 @require_POST
-@membership_required(can_write)
+@membership_required()
 def learning_delete(request, pk):
     membership = request.membership
     learning = _get_learning(membership, pk)
+    _require_write(membership)
     if not can_edit_learning(membership, learning):
         raise PermissionDenied("You cannot delete this learning.")
     services.learning_delete(learning=learning, acting=membership)
@@ -284,13 +295,14 @@ def learning_delete(request, pk):
 
 
 @require_POST
-@membership_required(can_write)
+@membership_required()
 def participant_minutes(request, pk):
     membership = request.membership
     try:
         participant = selectors.participant_get(organization=membership.organization_id, pk=pk)
     except Participant.DoesNotExist as exc:
         raise Http404 from exc
+    _require_write(membership)
     if not can_set_participant_minutes(membership, participant):
         raise PermissionDenied("You cannot change these minutes.")
     form = MinutesForm(request.POST)

@@ -9,6 +9,8 @@ def membership_required(predicate=None):
     """Login, a current membership (else: create or join an organization), and optionally a role check.
 
     A failing predicate answers 403 (a board member trying to write), before anything is read or changed.
+    Use a predicate only on views without an object id: views that load an object must look it up in the
+    organization first (404 for another organization's ids) and check the role after.
     """
 
     def decorator(view):

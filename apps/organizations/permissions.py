@@ -33,6 +33,8 @@ def can_act_for(membership, leader):
         return False
     if membership.organization_id != leader.organization_id:
         return False
+    if leader.role != Role.EXECUTIVE or not leader.is_active:
+        return False
     if membership.pk == leader.pk:
         return membership.role == Role.EXECUTIVE
     if membership.role == Role.CHIEF_OF_STAFF:

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from .models import Invitation, Location, Membership, Organization, Region, Role
@@ -73,7 +73,8 @@ def location_list(*, organization, include_inactive=False):
     qs = Location.objects.for_organization(organization).select_related("region")
     if not include_inactive:
         qs = qs.filter(is_active=True)
-    return qs.order_by("region__name", "name")
+    # Locations without a region sort last on every database.
+    return qs.order_by(F("region__name").asc(nulls_last=True), "name")
 
 
 def location_get(*, organization, pk):

@@ -1,0 +1,303 @@
+"""Board members read everything in their organization and change nothing: every write answers 403."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.engagements.models import Engagement, Learning, Participant
+from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
+from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.organizations.factories import (
+    InvitationFactory,
+    LocationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    RegionFactory,
+)
+
+
+@pytest.fixture
+def org(db):
+    organization = OrganizationFactory(name="Gamma Stores", time_zone="Europe/London")
+    executive = MembershipFactory(organization=organization, role=Role.EXECUTIVE, user__full_name="Erin Exec")
+    other_executive = MembershipFactory(organization=organization, role=Role.EXECUTIVE, user__full_name="Omar Other")
+    chief = MembershipFactory(organization=organization, role=Role.CHIEF_OF_STAFF, user__full_name="Cleo Chief")
+    chief.supports.add(executive)
+    board = MembershipFactory(organization=organization, role=Role.BOARD, user__full_name="Bert Board")
+    admin = MembershipFactory(organization=organization, role=Role.ADMIN, user__full_name="Ada Admin")
+    region = RegionFactory(organization=organization, name="Gamma North")
+    location = LocationFactory(organization=organization, region=region, name="Gamma High Street", code="G1")
+    engagement = EngagementFactory(
+        organization=organization, leader=executive, location=location, notes="gamma notes", duration_minutes=60
+    )
+    participant = ParticipantFactory(engagement=engagement, membership=other_executive, minutes=45)
+    learning = LearningFactory(engagement=engagement, text="Queues at lunchtime", quote="Too slow")
+    invitation = InvitationFactory(organization=organization, email="newcomer@gamma.example", invited_by=admin)
+    return SimpleNamespace(
+        organization=organization,
+        executive=executive,
+        other_executive=other_executive,
+        chief=chief,
+        board=board,
+        admin=admin,
+        region=region,
+        location=location,
+        engagement=engagement,
+        participant=participant,
+        learning=learning,
+        invitation=invitation,
+    )
+
+
+def rows(organization):
+    """Every row of the organization, field by field, plus table totals (so nothing appears elsewhere)."""
+    memberships = Membership.objects.filter(organization=organization)
+    return {
+        "organization": list(Organization.objects.filter(pk=organization.pk).values()),
+        "memberships": list(memberships.order_by("pk").values()),
+        "supports": sorted(
+            Membership.supports.through.objects.filter(from_membership__organization=organization).values_list(
+                "from_membership_id", "to_membership_id"
+            )
+        ),
+        "regions": list(Region.objects.filter(organization=organization).order_by("pk").values()),
+        "locations": list(Location.objects.filter(organization=organization).order_by("pk").values()),
+        "invitations": list(Invitation.objects.filter(organization=organization).order_by("pk").values()),
+        "engagements": list(Engagement.objects.filter(organization=organization).order_by("pk").values()),
+        "participants": list(Participant.objects.filter(organization=organization).order_by("pk").values()),
+        "learnings": list(Learning.objects.filter(organization=organization).order_by("pk").values()),
+        "totals": {
+            model.__name__: model.objects.count()
+            for model in (Organization, Membership, Region, Location, Invitation, Engagement, Participant, Learning)
+        },
+        "users": User.objects.count(),
+    }
+
+
+def _started_at():
+    return timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+# url name -> (object the URL names, or None; a well-formed POST that would change something)
+WRITES = {
+    "engagements:log": (
+        None,
+        lambda o: {
+            "client_uuid": "7d4f0e59-5c3b-4a8e-9c1d-0a1b2c3d4e5f",
+            "leader": o.executive.pk,
+            "kind": "store_visit",
+            "location": o.location.pk,
+            "duration": "30",
+            "started_at": _started_at(),
+            "customer_type": "external",
+            "learning_kind": "idea",
+            "learning_text": "logged by the board",
+        },
+    ),
+    "engagements:edit": (
+        "engagement",
+        lambda o: {
+            "kind": "customer_call",
+            "location": "",
+            "duration": "15",
+            "started_at": _started_at(),
+            "customer_type": "external",
+            "notes": "edited by the board",
+        },
+    ),
+    "engagements:delete": ("engagement", lambda o: {}),
+    "engagements:learning_add": (
+        "engagement",
+        lambda o: {"author": o.executive.pk, "kind": "idea", "text": "added by the board"},
+    ),
+    "engagements:learning_edit": ("learning", lambda o: {"kind": "idea", "text": "edited by the board", "quote": ""}),
+    "engagements:learning_delete": ("learning", lambda o: {}),
+    "engagements:participant_minutes": ("participant", lambda o: {"minutes": "1"}),
+    "organizations:members": (None, lambda o: {"email": "friend-of-board@example.com", "role": "admin"}),
+    "organizations:member_edit": (
+        "board",
+        lambda o: {"role": "admin", "title": "Self-promoted", "is_active": "on"},
+    ),
+    "organizations:invitation_revoke": ("invitation", lambda o: {}),
+    "organizations:location_create": (None, lambda o: {"name": "Board Store", "code": "B1", "is_active": "on"}),
+    "organizations:location_edit": (
+        "location",
+        lambda o: {"name": "Renamed by board", "code": "G1", "region": o.region.pk, "is_active": "on"},
+    ),
+    "organizations:settings": (None, lambda o: {"name": "Board's company", "time_zone": "UTC"}),
+    "organizations:locations": (None, lambda o: {"name": "Board region"}),
+}
+
+
+def _url(url_name, org):
+    target = WRITES[url_name][0]
+    return reverse(url_name, kwargs={"pk": getattr(org, target).pk}) if target else reverse(url_name)
+
+
+@pytest.mark.parametrize("url_name", sorted(WRITES))
+def test_board_member_write_answers_403_and_changes_nothing(client, org, url_name):
+    client.force_login(org.board.user)
+    payload = WRITES[url_name][1](org)
+    before = rows(org.organization)
+
+    response = client.post(_url(url_name, org), payload)
+
+    assert response.status_code == 403
+    assert rows(org.organization) == before
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("url_name", sorted(WRITES))
+def test_board_member_htmx_write_answers_403_and_changes_nothing(client, org, url_name):
+    client.force_login(org.board.user)
+    payload = WRITES[url_name][1](org)
+    before = rows(org.organization)
+
+    response = client.post(_url(url_name, org), payload, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 403
+    assert rows(org.organization) == before
+
+
+# The same writes from an admin (or the author) succeed: the 403 above comes from the role, not the payload.
+CONTROL_ROLE = {
+    "engagements:log": "executive",
+    "engagements:edit": "executive",
+    "engagements:delete": "executive",
+    "engagements:learning_add": "executive",
+    "engagements:learning_edit": "executive",
+    "engagements:learning_delete": "executive",
+    "engagements:participant_minutes": "executive",
+    "organizations:members": "admin",
+    "organizations:member_edit": "admin",
+    "organizations:invitation_revoke": "admin",
+    "organizations:location_create": "admin",
+    "organizations:location_edit": "admin",
+    "organizations:settings": "admin",
+    "organizations:locations": "admin",
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(WRITES))
+def test_same_write_by_a_permitted_role_changes_the_organization(
+    client, org, url_name, django_capture_on_commit_callbacks
+):
+    client.force_login(getattr(org, CONTROL_ROLE[url_name]).user)
+    payload = WRITES[url_name][1](org)
+    before = rows(org.organization)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(_url(url_name, org), payload)
+
+    assert response.status_code == 302
+    assert rows(org.organization) != before
+
+
+# Pages that show a form for writing: the board does not even get the form.
+WRITE_FORMS = [
+    "engagements:log",
+    "engagements:edit",
+    "engagements:delete",
+    "engagements:learning_edit",
+    "organizations:members",
+    "organizations:member_edit",
+    "organizations:location_create",
+    "organizations:location_edit",
+    "organizations:settings",
+]
+
+
+@pytest.mark.parametrize("url_name", WRITE_FORMS)
+def test_board_member_gets_403_for_write_forms(client, org, url_name):
+    client.force_login(org.board.user)
+
+    response = client.get(_url(url_name, org))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url_name", "target"),
+    [
+        ("engagements:feed", None),
+        ("engagements:detail", "engagement"),
+        ("engagements:my_time", None),
+        ("organizations:locations", None),
+    ],
+)
+def test_board_member_reads(client, org, url_name, target):
+    client.force_login(org.board.user)
+    url = reverse(url_name, kwargs={"pk": getattr(org, target).pk}) if target else reverse(url_name)
+    before = rows(org.organization)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert rows(org.organization) == before
+
+
+def test_board_member_home_goes_to_the_feed(client, org):
+    client.force_login(org.board.user)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("engagements:feed")
+
+
+def test_board_member_feed_lists_the_organization_entries(client, org):
+    client.force_login(org.board.user)
+
+    response = client.get(reverse("engagements:feed"))
+
+    assert list(response.context["page"].object_list) == [org.engagement]
+    assert "Gamma High Street" in response.content.decode()
+
+
+def test_board_member_detail_offers_no_write_controls(client, org):
+    client.force_login(org.board.user)
+
+    response = client.get(reverse("engagements:detail", args=[org.engagement.pk]))
+
+    assert response.status_code == 200
+    assert response.context["can_edit"] is False
+    assert response.context["learning_form"] is None
+    assert response.context["editable_participant_ids"] == set()
+    assert response.context["editable_learning_ids"] == set()
+    content = response.content.decode()
+    assert "Queues at lunchtime" in content
+    for url_name, pk in [
+        ("engagements:edit", org.engagement.pk),
+        ("engagements:delete", org.engagement.pk),
+        ("engagements:learning_add", org.engagement.pk),
+        ("engagements:learning_edit", org.learning.pk),
+        ("engagements:learning_delete", org.learning.pk),
+        ("engagements:participant_minutes", org.participant.pk),
+    ]:
+        assert reverse(url_name, args=[pk]) not in content
+
+
+def test_board_member_locations_page_offers_no_region_form(client, org):
+    client.force_login(org.board.user)
+
+    response = client.get(reverse("organizations:locations"))
+
+    assert response.status_code == 200
+    assert response.context["region_form"] is None
+    assert [location.name for location in response.context["locations"]] == ["Gamma High Street"]
+    assert reverse("organizations:location_create") not in response.content.decode()
+
+
+def test_board_member_my_time_is_empty(client, org):
+    client.force_login(org.board.user)
+
+    response = client.get(reverse("engagements:my_time"))
+
+    assert response.status_code == 200
+    assert response.context["leader"] is None
+    assert response.context["page"] is None

@@ -1,0 +1,647 @@
+"""Tenancy: another organization's ids answer 404 and never data, whatever the URL, method or role.
+
+The URL walk is built from `django.urls.get_resolver()`, so a URL added later without an entry below fails
+`test_every_project_url_is_classified` instead of silently escaping the walk.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.engagements.models import Engagement, Learning, Participant
+from apps.organizations.middleware import SESSION_KEY
+from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
+from tests.accounts.factories import UserFactory
+from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.organizations.factories import (
+    InvitationFactory,
+    LocationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    RegionFactory,
+)
+
+INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+
+
+# --- The URL walk -------------------------------------------------------------------------------
+def _is_third_party(resolver):
+    """allauth's and Django admin's URLs are theirs to test; everything else is the project's."""
+    module = getattr(resolver.urlconf_module, "__name__", "")
+    return resolver.namespace == "admin" or module == "allauth" or module.startswith("allauth.")
+
+
+def _walk(resolver, namespaces=()):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if _is_third_party(entry):
+                continue
+            yield from _walk(entry, namespaces + ((entry.namespace,) if entry.namespace else ()))
+        elif isinstance(entry, URLPattern):
+            yield ":".join((*namespaces, entry.name or "<unnamed>")), entry
+
+
+PROJECT_PATTERNS = dict(_walk(get_resolver()))
+PK_URL_NAMES = sorted(
+    name
+    for name, pattern in PROJECT_PATTERNS.items()
+    if isinstance(getattr(pattern.pattern, "converters", {}).get("pk"), IntConverter)
+)
+
+# Every project URL that names an object by `<int:pk>`, and the kind of org-A object it names.
+OBJECT_FOR_URL = {
+    "engagements:detail": "engagement",
+    "engagements:edit": "engagement",
+    "engagements:delete": "engagement",
+    "engagements:learning_add": "engagement",
+    "engagements:learning_edit": "learning",
+    "engagements:learning_delete": "learning",
+    "engagements:participant_minutes": "participant",
+    "organizations:member_edit": "membership",
+    "organizations:invitation_revoke": "invitation",
+    "organizations:location_edit": "location",
+}
+# Project URLs without an object id: walked below for org A's data showing up in org B's pages.
+URLS_WITHOUT_OBJECT_ID = {
+    "home",
+    "healthz",
+    "service_worker",
+    "accounts:profile",
+    "organizations:create",
+    "organizations:switch",
+    "organizations:settings",
+    "organizations:members",
+    "organizations:locations",
+    "organizations:location_create",
+    "engagements:log",
+    "engagements:my_time",
+    "engagements:feed",
+}
+# Addressed by an unguessable token (the capability is the link itself); tested on its own below.
+URLS_WITH_TOKEN = {"organizations:invitation_accept"}
+# `require_POST` views answer 405 to GET whatever the id (nothing about the object is looked up).
+POST_ONLY = {
+    "organizations:switch",
+    "organizations:invitation_revoke",
+    "engagements:learning_add",
+    "engagements:learning_delete",
+    "engagements:participant_minutes",
+}
+
+# Org B's members: one per role, plus a user who is also an executive of org A but is acting in org B.
+ROLES = ["executive", "chief_of_staff", "board", "admin", "also_member_of_a"]
+
+# Text that exists only in org A; none of it may appear in any page org B's members see.
+A_MARKERS = [
+    "Alpha Holdings",
+    "Alice Alphason",
+    "Alan Alphadmin",
+    "Alpha Flagship Store",
+    "Alpha Region North",
+    "alpha secret notes",
+    "alpha secret learning",
+    "alpha secret quote",
+    "alpha-invitee@alpha.example",
+]
+
+
+# --- Two organizations --------------------------------------------------------------------------
+@pytest.fixture
+def world(db):
+    org_a = OrganizationFactory(name="Alpha Holdings", slug="alpha")
+    a_admin = MembershipFactory(organization=org_a, role=Role.ADMIN, user__full_name="Alan Alphadmin")
+    a_exec = MembershipFactory(organization=org_a, role=Role.EXECUTIVE, user__full_name="Alice Alphason")
+    a_chief = MembershipFactory(organization=org_a, role=Role.CHIEF_OF_STAFF, user__full_name="Chris Alphastaff")
+    a_chief.supports.add(a_exec)
+    shared_user = UserFactory(full_name="Dana Dual")
+    a_dual = MembershipFactory(organization=org_a, user=shared_user, role=Role.EXECUTIVE)
+    a_region = RegionFactory(organization=org_a, name="Alpha Region North")
+    a_location = LocationFactory(organization=org_a, region=a_region, name="Alpha Flagship Store", code="ALPHA1")
+    a_engagement = EngagementFactory(
+        organization=org_a, leader=a_exec, location=a_location, notes="alpha secret notes", duration_minutes=45
+    )
+    a_participant = ParticipantFactory(engagement=a_engagement, membership=a_dual, minutes=40)
+    a_learning = LearningFactory(engagement=a_engagement, text="alpha secret learning", quote="alpha secret quote")
+    a_invitation = InvitationFactory(organization=org_a, email="alpha-invitee@alpha.example", invited_by=a_admin)
+
+    org_b = OrganizationFactory(name="Beta Partners", slug="beta")
+    b_exec = MembershipFactory(organization=org_b, role=Role.EXECUTIVE, user__full_name="Bob Betason")
+    b_chief = MembershipFactory(organization=org_b, role=Role.CHIEF_OF_STAFF, user__full_name="Bea Betastaff")
+    b_chief.supports.add(b_exec)
+    b_board = MembershipFactory(organization=org_b, role=Role.BOARD, user__full_name="Bill Betaboard")
+    b_admin = MembershipFactory(organization=org_b, role=Role.ADMIN, user__full_name="Babs Betadmin")
+    b_dual = MembershipFactory(organization=org_b, user=shared_user, role=Role.EXECUTIVE)
+    b_region = RegionFactory(organization=org_b, name="Beta Region")
+    b_location = LocationFactory(organization=org_b, region=b_region, name="Beta Corner Shop", code="BETA1")
+    b_engagement = EngagementFactory(organization=org_b, leader=b_exec, location=b_location, notes="beta notes")
+    b_learning = LearningFactory(engagement=b_engagement, text="beta learning")
+    b_invitation = InvitationFactory(organization=org_b, email="beta-invitee@beta.example", invited_by=b_admin)
+
+    return SimpleNamespace(
+        org_a=org_a,
+        a_admin=a_admin,
+        a_exec=a_exec,
+        a_chief=a_chief,
+        a_dual=a_dual,
+        a_region=a_region,
+        a_location=a_location,
+        a_engagement=a_engagement,
+        a_participant=a_participant,
+        a_learning=a_learning,
+        a_invitation=a_invitation,
+        org_b=org_b,
+        b_exec=b_exec,
+        b_chief=b_chief,
+        b_board=b_board,
+        b_admin=b_admin,
+        b_dual=b_dual,
+        b_region=b_region,
+        b_location=b_location,
+        b_engagement=b_engagement,
+        b_members={
+            "executive": b_exec,
+            "chief_of_staff": b_chief,
+            "board": b_board,
+            "admin": b_admin,
+            "also_member_of_a": b_dual,
+        },
+        b_objects={
+            "engagement": b_engagement,
+            "learning": b_learning,
+            "participant": Participant.objects.get(engagement=b_engagement, membership=b_exec),
+            "membership": b_exec,
+            "invitation": b_invitation,
+            "location": b_location,
+        },
+        a_objects={
+            "engagement": a_engagement,
+            "learning": a_learning,
+            "participant": a_participant,
+            "membership": a_exec,
+            "invitation": a_invitation,
+            "location": a_location,
+        },
+    )
+
+
+def login_in_b(client, world, role):
+    """Log in as org B's member with `role`, acting in org B (the session's chosen organization)."""
+    membership = world.b_members[role]
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_KEY] = world.org_b.pk
+    session.save()
+    return membership
+
+
+def org_rows(organization):
+    """Every row org A owns, field by field (updated_at included, so any save shows)."""
+    memberships = Membership.objects.filter(organization=organization)
+    return {
+        "organization": list(Organization.objects.filter(pk=organization.pk).values()),
+        "memberships": list(memberships.order_by("pk").values()),
+        "supports": sorted(
+            Membership.supports.through.objects.filter(from_membership__organization=organization).values_list(
+                "from_membership_id", "to_membership_id"
+            )
+        ),
+        "users": list(
+            User.objects.filter(memberships__in=memberships).order_by("pk").values("pk", "email", "password")
+        ),
+        "regions": list(Region.objects.filter(organization=organization).order_by("pk").values()),
+        "locations": list(Location.objects.filter(organization=organization).order_by("pk").values()),
+        "invitations": list(Invitation.objects.filter(organization=organization).order_by("pk").values()),
+        "engagements": list(Engagement.objects.filter(organization=organization).order_by("pk").values()),
+        "participants": list(Participant.objects.filter(organization=organization).order_by("pk").values()),
+        "learnings": list(Learning.objects.filter(organization=organization).order_by("pk").values()),
+    }
+
+
+def started_at_field(hours_ago=1):
+    return timezone.localtime(timezone.now() - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M")
+
+
+def attack_payload(url_name, author):
+    """A well-formed POST for the URL: if the object were found, it would change or delete it."""
+    return {
+        "engagements:detail": {},
+        "engagements:edit": {
+            "kind": "customer_call",
+            "location": "",
+            "duration": "custom",
+            "duration_custom": "1",
+            "started_at": started_at_field(),
+            "customer_type": "internal",
+            "notes": "changed by org B",
+        },
+        "engagements:delete": {},
+        "engagements:learning_add": {"author": author.pk, "kind": "idea", "text": "planted by org B"},
+        "engagements:learning_edit": {"kind": "idea", "text": "changed by org B", "quote": ""},
+        "engagements:learning_delete": {},
+        "engagements:participant_minutes": {"minutes": "1"},
+        "organizations:member_edit": {"role": "board", "title": "changed by org B", "is_active": ""},
+        "organizations:invitation_revoke": {},
+        "organizations:location_edit": {"name": "Renamed by org B", "code": "X", "region": "", "address": ""},
+    }[url_name]
+
+
+def assert_no_org_a_text(response, allowed=frozenset()):
+    content = response.content.decode()
+    assert [marker for marker in A_MARKERS if marker in content and marker not in allowed] == []
+
+
+# --- The walk itself ----------------------------------------------------------------------------
+def test_walker_finds_only_project_views_outside_allauth_and_admin():
+    modules = {name: pattern.callback.__module__ for name, pattern in PROJECT_PATTERNS.items()}
+
+    assert {name: module for name, module in modules.items() if not module.startswith("apps.")} == {}
+    assert "<unnamed>" not in PROJECT_PATTERNS
+
+
+def test_every_project_url_is_classified():
+    classified = URLS_WITHOUT_OBJECT_ID | URLS_WITH_TOKEN | set(OBJECT_FOR_URL)
+
+    assert set(PROJECT_PATTERNS) - classified == set(), "new URL: add it to OBJECT_FOR_URL or the lists above"
+    assert classified - set(PROJECT_PATTERNS) == set(), "stale entry: the URL no longer exists"
+    assert sorted(OBJECT_FOR_URL) == PK_URL_NAMES
+    assert set(PROJECT_PATTERNS) >= POST_ONLY
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url_name", PK_URL_NAMES)
+def test_org_a_object_answers_404_to_org_b(client, world, url_name, method, role):
+    login_in_b(client, world, role)
+    target = world.a_objects[OBJECT_FOR_URL[url_name]]
+    missing_pk = target.pk + 100_000
+    expected = 405 if method == "get" and url_name in POST_ONLY else 404
+    data = attack_payload(url_name, world.a_exec) if method == "post" else None
+    before = org_rows(world.org_a)
+
+    response = getattr(client, method)(reverse(url_name, kwargs={"pk": target.pk}), data)
+    response_missing = getattr(client, method)(reverse(url_name, kwargs={"pk": missing_pk}), data)
+
+    # Same answer as for an id that exists nowhere: org B learns nothing, not even that the id exists.
+    assert (response.status_code, response_missing.status_code) == (expected, expected)
+    assert org_rows(world.org_a) == before
+    assert_no_org_a_text(response)
+
+
+# Control: the same payloads, sent by a role that may use the URL to org B's own object, do change it (so
+# "org A's rows unchanged" above is not the result of a payload that could never have worked).
+CONTROL = {
+    "engagements:detail": ("executive", 200),
+    "engagements:edit": ("executive", 302),
+    "engagements:delete": ("executive", 302),
+    "engagements:learning_add": ("executive", 302),
+    "engagements:learning_edit": ("executive", 302),
+    "engagements:learning_delete": ("executive", 302),
+    "engagements:participant_minutes": ("executive", 302),
+    "organizations:member_edit": ("admin", 302),
+    "organizations:invitation_revoke": ("admin", 302),
+    "organizations:location_edit": ("admin", 302),
+}
+
+
+@pytest.mark.parametrize("url_name", PK_URL_NAMES)
+def test_walk_payloads_change_org_b_own_rows(client, world, url_name):
+    role, expected = CONTROL[url_name]
+    login_in_b(client, world, role)
+    target = world.b_objects[OBJECT_FOR_URL[url_name]]
+    before = org_rows(world.org_b)
+
+    response = client.post(reverse(url_name, kwargs={"pk": target.pk}), attack_payload(url_name, world.b_exec))
+
+    assert response.status_code == expected
+    assert (org_rows(world.org_b) != before) is (url_name != "engagements:detail")
+
+
+# Status each role of org B gets on the URLs without an object id (GET).
+NO_ID_STATUS = {
+    "home": {"executive": 200, "chief_of_staff": 200, "board": 302, "admin": 302, "also_member_of_a": 200},
+    "healthz": dict.fromkeys(ROLES, 200),
+    "service_worker": dict.fromkeys(ROLES, 200),
+    "accounts:profile": dict.fromkeys(ROLES, 200),
+    "organizations:create": dict.fromkeys(ROLES, 200),
+    "organizations:switch": dict.fromkeys(ROLES, 405),
+    "organizations:settings": {**dict.fromkeys(ROLES, 403), "admin": 200},
+    "organizations:members": {**dict.fromkeys(ROLES, 403), "admin": 200},
+    "organizations:locations": dict.fromkeys(ROLES, 200),
+    "organizations:location_create": {**dict.fromkeys(ROLES, 403), "admin": 200},
+    "engagements:log": {"executive": 200, "chief_of_staff": 200, "board": 403, "admin": 403, "also_member_of_a": 200},
+    "engagements:my_time": dict.fromkeys(ROLES, 200),
+    "engagements:feed": dict.fromkeys(ROLES, 200),
+}
+
+
+def test_no_id_status_table_covers_every_url_without_an_id():
+    assert set(NO_ID_STATUS) == URLS_WITHOUT_OBJECT_ID
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(URLS_WITHOUT_OBJECT_ID))
+def test_pages_without_an_id_show_org_b_nothing_of_org_a(client, world, url_name, role):
+    login_in_b(client, world, role)
+    before = org_rows(world.org_a)
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == NO_ID_STATUS[url_name][role]
+    # The "create or switch organization" page lists the user's own organizations, A included for them.
+    allowed = {"Alpha Holdings"} if (url_name, role) == ("organizations:create", "also_member_of_a") else set()
+    assert_no_org_a_text(response, allowed)
+    assert org_rows(world.org_a) == before
+
+
+# --- Switching organization ----------------------------------------------------------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_switch_to_org_a_answers_404_to_org_b(client, world, role):
+    login_in_b(client, world, role)
+
+    response = client.post(reverse("organizations:switch"), {"organization": world.org_a.pk})
+
+    # The member of both organizations has an active membership in A: for them, switching is legitimate.
+    expected = 302 if role == "also_member_of_a" else 404
+    assert response.status_code == expected
+    assert client.session[SESSION_KEY] == (world.org_a.pk if expected == 302 else world.org_b.pk)
+
+
+def test_switch_to_an_organization_where_membership_is_inactive_answers_404(client, world):
+    Membership.objects.filter(pk=world.a_dual.pk).update(is_active=False)
+    login_in_b(client, world, "also_member_of_a")
+
+    response = client.post(reverse("organizations:switch"), {"organization": world.org_a.pk})
+
+    assert response.status_code == 404
+    assert client.session[SESSION_KEY] == world.org_b.pk
+
+
+# --- Feed and my time ------------------------------------------------------------------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_feed_of_org_b_lists_only_org_b_entries(client, world, role):
+    login_in_b(client, world, role)
+
+    response = client.get(reverse("engagements:feed"))
+
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [world.b_engagement]
+    assert "Beta Corner Shop" in response.content.decode()
+    assert_no_org_a_text(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_feed_filters_naming_org_a_ids_are_rejected_and_show_nothing(client, world, role):
+    login_in_b(client, world, role)
+
+    response = client.get(
+        reverse("engagements:feed"),
+        {"leader": world.a_exec.pk, "location": world.a_location.pk, "region": world.a_region.pk},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "leader": [INVALID_CHOICE],
+        "location": [INVALID_CHOICE],
+        "region": [INVALID_CHOICE],
+    }
+    assert list(response.context["page"].object_list) == []
+    assert_no_org_a_text(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_feed_htmx_fragment_lists_only_org_b_entries(client, world, role):
+    login_in_b(client, world, role)
+
+    response = client.get(reverse("engagements:feed"), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [world.b_engagement]
+    assert_no_org_a_text(response)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("executive", "b_engagement"), ("chief_of_staff", "b_engagement"), ("also_member_of_a", None)],
+)
+def test_my_time_in_org_b_never_lists_org_a_entries(client, world, role, expected):
+    """The member of both organizations is credited in org A's engagement; acting in B, it is not theirs."""
+    login_in_b(client, world, role)
+
+    response = client.get(reverse("engagements:my_time"))
+
+    assert response.status_code == 200
+    engagements = list(response.context["page"].object_list)
+    assert engagements == ([getattr(world, expected)] if expected else [])
+    assert_no_org_a_text(response)
+
+
+def test_my_time_for_chief_of_staff_naming_org_a_executive_shows_nothing(client, world):
+    login_in_b(client, world, "chief_of_staff")
+
+    response = client.get(reverse("engagements:my_time"), {"leader": world.a_exec.pk})
+
+    assert response.status_code == 200
+    assert response.context["leader"] is None
+    assert response.context["page"] is None
+    assert_no_org_a_text(response)
+
+
+# --- Forms in org B that name org A's rows ------------------------------------------------------------
+def _log_payload(world, leader, **overrides):
+    data = {
+        "client_uuid": "3f1c5a2e-8d7b-4c6a-9e1f-2b3c4d5e6f70",
+        "leader": leader.pk,
+        "kind": "store_visit",
+        "location": world.b_location.pk,
+        "duration": "30",
+        "started_at": started_at_field(),
+        "customer_type": "external",
+        "learning_kind": "observation",
+        "learning_text": "planted by org B",
+    }
+    data.update(overrides)
+    return data
+
+
+def _edit_payload(world, **overrides):
+    data = {
+        "kind": "store_visit",
+        "location": world.b_location.pk,
+        "duration": "60",
+        "started_at": started_at_field(),
+        "customer_type": "external",
+        "notes": "edited in org B",
+    }
+    data.update(overrides)
+    return data
+
+
+def _participants_error(pk):
+    return f"Select a valid choice. {pk} is not one of the available choices."
+
+
+# (role, url name, org B's object or None, payload builder, the form's expected errors). A kind that needs a
+# location still gets exactly one message: the one about org A's id.
+CROSS_ORG_FORM_CASES = {
+    "log-location-of-a": (
+        "executive",
+        "engagements:log",
+        None,
+        lambda w: _log_payload(w, w.b_exec, kind="customer_call", location=w.a_location.pk),
+        lambda w: {"location": [INVALID_CHOICE]},
+    ),
+    "log-store-visit-at-location-of-a": (
+        "executive",
+        "engagements:log",
+        None,
+        lambda w: _log_payload(w, w.b_exec, kind="store_visit", location=w.a_location.pk),
+        lambda w: {"location": [INVALID_CHOICE]},
+    ),
+    "log-participant-of-a": (
+        "executive",
+        "engagements:log",
+        None,
+        lambda w: _log_payload(w, w.b_exec, participants=[w.a_exec.pk]),
+        lambda w: {"participants": [_participants_error(w.a_exec.pk)]},
+    ),
+    "log-leader-of-a-by-chief-of-staff": (
+        "chief_of_staff",
+        "engagements:log",
+        None,
+        lambda w: _log_payload(w, w.a_exec),
+        lambda w: {"leader": [INVALID_CHOICE]},
+    ),
+    "log-location-of-a-by-chief-of-staff": (
+        "chief_of_staff",
+        "engagements:log",
+        None,
+        lambda w: _log_payload(w, w.b_exec, kind="customer_call", location=w.a_location.pk),
+        lambda w: {"location": [INVALID_CHOICE]},
+    ),
+    "log-participant-of-a-by-member-of-both": (
+        "also_member_of_a",
+        "engagements:log",
+        None,
+        lambda w: _log_payload(w, w.b_dual, participants=[w.a_exec.pk]),
+        lambda w: {"participants": [_participants_error(w.a_exec.pk)]},
+    ),
+    "edit-location-of-a": (
+        "executive",
+        "engagements:edit",
+        "b_engagement",
+        lambda w: _edit_payload(w, kind="customer_call", location=w.a_location.pk),
+        lambda w: {"location": [INVALID_CHOICE]},
+    ),
+    "edit-participant-of-a": (
+        "executive",
+        "engagements:edit",
+        "b_engagement",
+        lambda w: _edit_payload(w, participants=[w.a_exec.pk]),
+        lambda w: {"participants": [_participants_error(w.a_exec.pk)]},
+    ),
+    "edit-participant-of-a-by-chief-of-staff": (
+        "chief_of_staff",
+        "engagements:edit",
+        "b_engagement",
+        lambda w: _edit_payload(w, participants=[w.a_exec.pk]),
+        lambda w: {"participants": [_participants_error(w.a_exec.pk)]},
+    ),
+    "learning-author-of-a": (
+        "executive",
+        "engagements:learning_add",
+        "b_engagement",
+        lambda w: {"author": w.a_exec.pk, "kind": "idea", "text": "planted by org B"},
+        lambda w: {"author": [INVALID_CHOICE]},
+    ),
+    "member-supports-executive-of-a": (
+        "admin",
+        "organizations:member_edit",
+        "b_chief",
+        lambda w: {"role": "chief_of_staff", "title": "", "is_active": "on", "supports": [w.a_exec.pk]},
+        lambda w: {"supports": [_participants_error(w.a_exec.pk)]},
+    ),
+    "location-edit-region-of-a": (
+        "admin",
+        "organizations:location_edit",
+        "b_location",
+        lambda w: {"name": "Beta Corner Shop", "code": "BETA1", "region": w.a_region.pk, "is_active": "on"},
+        lambda w: {"region": [INVALID_CHOICE]},
+    ),
+    "location-create-region-of-a": (
+        "admin",
+        "organizations:location_create",
+        None,
+        lambda w: {"name": "Beta New Shop", "code": "BETA2", "region": w.a_region.pk, "is_active": "on"},
+        lambda w: {"region": [INVALID_CHOICE]},
+    ),
+}
+
+
+def _all_rows(world):
+    return org_rows(world.org_a), org_rows(world.org_b)
+
+
+@pytest.mark.parametrize("case", sorted(CROSS_ORG_FORM_CASES))
+def test_form_naming_org_a_rows_is_rejected_with_a_message_and_saves_nothing(client, world, case):
+    role, url_name, target, payload, errors = CROSS_ORG_FORM_CASES[case]
+    login_in_b(client, world, role)
+    url = reverse(url_name, kwargs={"pk": getattr(world, target).pk}) if target else reverse(url_name)
+    expected_errors = errors(world)
+    before = _all_rows(world)
+
+    response = client.post(url, payload(world))
+
+    assert response.status_code == 200
+    form = response.context["learning_form"] if url_name == "engagements:learning_add" else response.context["form"]
+    assert form.errors == expected_errors
+    content = response.content.decode()
+    assert [message for messages in expected_errors.values() for message in messages if message not in content] == []
+    assert _all_rows(world) == before
+
+
+def test_log_replaying_an_org_a_client_uuid_is_rejected_with_a_message(client, world):
+    """The idempotency key of org A's entry must neither open it nor create a second row."""
+    login_in_b(client, world, "executive")
+    before = _all_rows(world)
+
+    response = client.post(
+        reverse("engagements:log"), _log_payload(world, world.b_exec, client_uuid=str(world.a_engagement.client_uuid))
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "client_uuid": ["This form was already used elsewhere; reload the page."]
+    }
+    assert "This form was already used elsewhere; reload the page." in response.content.decode()
+    assert _all_rows(world) == before
+    assert_no_org_a_text(response)
+
+
+# --- The token-addressed invitation -------------------------------------------------------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_org_a_invitation_for_someone_else_cannot_be_accepted_by_org_b(client, world, role):
+    member = login_in_b(client, world, role)
+    before = org_rows(world.org_a)
+
+    response = client.post(reverse("organizations:invitation_accept", args=[world.a_invitation.token]))
+
+    assert response.status_code == 200
+    assert response.context["error"] == "This invitation was sent to another email address."
+    assert org_rows(world.org_a) == before
+    assert Membership.objects.filter(organization=world.org_a, user=member.user).count() == (
+        1 if role == "also_member_of_a" else 0
+    )
+    assert client.session[SESSION_KEY] == world.org_b.pk
+
+
+def test_unknown_invitation_token_answers_404(client, world):
+    login_in_b(client, world, "admin")
+
+    response = client.get(reverse("organizations:invitation_accept", args=["not-a-token"]))
+
+    assert response.status_code == 404
