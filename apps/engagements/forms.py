@@ -10,6 +10,17 @@ from apps.organizations.models import Location
 from .models import KINDS_AT_A_LOCATION, MAX_MINUTES, CustomerType, Kind, LearningKind
 
 DURATION_PRESETS = [15, 30, 60, 90, 120]
+KIND_CHIP_LABELS = [
+    (Kind.STORE_VISIT, "Store visit"),
+    (Kind.INCOGNITO_VISIT, "Incognito visit"),
+    (Kind.FOCUS_GROUP, "Focus group"),
+    (Kind.RETAIL_SAFARI, "Retail safari"),
+    (Kind.CUSTOMER_CALL, "Customer call"),
+    (Kind.ADVISORY_BOARD, "Advisory board"),
+    (Kind.FRONT_LINE_SHIFT, "Front-line shift"),
+    (Kind.COMPLAINT_FOLLOW_UP, "Complaint"),
+    (Kind.OTHER, "Other"),
+]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -47,7 +58,10 @@ def location_choices(recent, everything):
 class EngagementFieldsMixin(BootstrapMixin, forms.Form):
     """What the quick-log and the edit form share: kind, where, when, how long, with whom."""
 
-    kind = forms.ChoiceField(label="What", choices=Kind.choices, widget=forms.RadioSelect(attrs={"class": "btn-check"}))
+    # Short labels keep the nine kinds in three rows of thumb-sized chips on a phone.
+    kind = forms.ChoiceField(
+        label="What", choices=KIND_CHIP_LABELS, widget=forms.RadioSelect(attrs={"class": "btn-check"})
+    )
     location = LocationChoiceField(label="Where", queryset=Location.objects.none(), required=False)
     duration = forms.TypedChoiceField(
         label="How long",
@@ -57,13 +71,15 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         + [("custom", "Other")],
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         initial="30",
+        # Typed minutes alone are enough (the "Other" choice is implied), so no preset is required.
+        required=False,
     )
     duration_custom = forms.IntegerField(
         label="Minutes",
         required=False,
         min_value=1,
         max_value=MAX_MINUTES,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "min"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "Other min"}),
         error_messages={
             "min_value": "Enter between 1 and 1440 minutes.",
             "max_value": "Enter between 1 and 1440 minutes (a day at most).",

@@ -496,7 +496,7 @@ def test_invalid_post_keeps_the_client_uuid_and_what_was_typed(client_for, execu
     # then: a corrected resubmit is still the same entry
     assert input_value(html, "client_uuid") == data["client_uuid"]
     assert input_value(html, "duration_custom") == "0"
-    assert checked_values(html, "duration") == ["custom"]
+    assert checked_values(html, "duration") == []  # typed minutes stand for "other"; no preset is lit
     assert selected_options(html, "location") == [str(location.pk)]
     assert "Keep me</textarea>" in html
     [custom] = tags(html, "input", name="duration_custom")
@@ -669,3 +669,26 @@ def test_any_duration_from_one_to_1440_is_accepted(client_for, executive, minute
     assert response["Location"] == detail_url(engagement)
     assert engagement.duration_minutes == minutes
     assert list(engagement.participants.values_list("minutes", flat=True)) == [minutes]
+
+
+def test_typed_minutes_alone_are_enough(client_for, executive, location):
+    # given: no preset tapped, only minutes typed (what a phone without JavaScript sends)
+    data = log_post(leader=executive, location=location, duration_custom="75")
+    data.pop("duration")
+
+    # when
+    response = client_for(executive).post(LOG_URL, data)
+
+    # then
+    assert response.status_code == 302
+    assert Engagement.objects.get().duration_minutes == 75
+
+
+def test_neither_preset_nor_minutes_asks_for_the_minutes(client_for, executive, location):
+    data = log_post(leader=executive, location=location, duration_custom="")
+    data.pop("duration")
+
+    html = client_for(executive).post(LOG_URL, data).content.decode()
+
+    assert 'id="id_duration_custom_errors">Enter the number of minutes.</div>' in html
+    assert Engagement.objects.count() == 0
