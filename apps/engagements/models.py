@@ -48,7 +48,7 @@ class Engagement(BaseModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="engagements")
     client_uuid = models.UUIDField(help_text="Made by the form; a replayed submit finds the same row.")
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="engagements")
+    location = models.ForeignKey(Location, on_delete=models.RESTRICT, null=True, blank=True, related_name="engagements")
     started_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)]
@@ -58,13 +58,13 @@ class Engagement(BaseModel):
     notes = models.TextField(blank=True)
     leader = models.ForeignKey(
         Membership,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="engagements_led",
         help_text="The executive the entry belongs to (its author).",
     )
     logged_by = models.ForeignKey(
         Membership,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="engagements_logged",
         help_text="Who typed it in: the leader, or their chief of staff on their behalf.",
     )
@@ -102,7 +102,7 @@ class Participant(BaseModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participants")
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="participations")
+    membership = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="participations")
     minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)])
 
     objects = OrganizationQuerySet.as_manager()
@@ -125,7 +125,7 @@ class Learning(BaseModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="learnings")
-    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="learnings")
+    author = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="learnings")
     kind = models.CharField(max_length=20, choices=LearningKind.choices, default=LearningKind.OBSERVATION)
     text = models.TextField()
     quote = models.TextField(blank=True, help_text="The customer's own words, verbatim.")

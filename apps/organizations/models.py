@@ -95,7 +95,7 @@ class Location(BaseModel):
     """A store or site where leaders meet customers."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="locations")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="locations", null=True, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.RESTRICT, related_name="locations", null=True, blank=True)
     name = models.CharField(max_length=150)
     code = models.CharField(max_length=30, blank=True, help_text="Store number or short code")
     address = models.CharField(max_length=255, blank=True)
