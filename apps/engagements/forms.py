@@ -235,8 +235,7 @@ class EngagementEditForm(EngagementFieldsMixin):
         }
 
 
-class LearningForm(BootstrapMixin, forms.Form):
-    author = LeaderChoiceField(label="Whose learning", queryset=None, empty_label=None)
+class LearningEditForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(choices=LearningKind.choices, initial=LearningKind.OBSERVATION)
     text = forms.CharField(label="What was learned", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     quote = forms.CharField(
@@ -246,23 +245,19 @@ class LearningForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+
+class LearningForm(LearningEditForm):
+    """A new learning: the edit fields plus whose learning it is (hidden when only one is possible)."""
+
+    author = LeaderChoiceField(label="Whose learning", queryset=None, empty_label=None)
+    field_order = ["author", "kind", "text", "quote"]
+
     def __init__(self, *args, authors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["author"].queryset = authors
         if authors.count() == 1:
             self.fields["author"].widget = forms.HiddenInput()
             self.initial.setdefault("author", authors.first().pk)
-
-
-class LearningEditForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(choices=LearningKind.choices)
-    text = forms.CharField(label="What was learned", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    quote = forms.CharField(
-        label="Customer's own words (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
 
 class MinutesForm(BootstrapMixin, forms.Form):
