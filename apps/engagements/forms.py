@@ -1,13 +1,12 @@
 import uuid
-from datetime import timedelta
+from datetime import date
 
 from django import forms
 from django.utils import timezone
 
 from apps.core.forms import BootstrapMixin
-from apps.organizations.models import Location
 
-from .models import KINDS_AT_A_LOCATION, MAX_MINUTES, CustomerType, Kind, LearningKind
+from .models import EARLIEST_START, KINDS_AT_A_LOCATION, MAX_MINUTES, MAX_START_AHEAD, CustomerType, Kind, LearningKind
 
 DURATION_PRESETS = [15, 30, 60, 90, 120]
 KIND_CHIP_LABELS = [
@@ -24,9 +23,13 @@ KIND_CHIP_LABELS = [
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+def location_label(location):
+    return f"{location.name} ({location.code})" if location.code else location.name
+
+
 class LocationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})" if obj.code else obj.name
+        return location_label(obj)
 
 
 class LeaderChoiceField(forms.ModelChoiceField):
@@ -41,16 +44,12 @@ class LeadersField(forms.ModelMultipleChoiceField):
 
 def location_choices(recent, everything):
     """Recently used first, then every location grouped by region (a native select, thumb-friendly)."""
-
-    def label(loc):
-        return f"{loc.name} ({loc.code})" if loc.code else loc.name
-
     choices = [("", "— No location (call, online) —")]
     if recent:
-        choices.append(("Recently used", [(loc.pk, label(loc)) for loc in recent]))
+        choices.append(("Recently used", [(loc.pk, location_label(loc)) for loc in recent]))
     groups = {}
     for loc in everything:
-        groups.setdefault(loc.region.name if loc.region_id else "No region", []).append((loc.pk, label(loc)))
+        groups.setdefault(loc.region.name if loc.region_id else "No region", []).append((loc.pk, location_label(loc)))
     choices.extend(groups.items())
     return choices
 
@@ -62,7 +61,7 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What", choices=KIND_CHIP_LABELS, widget=forms.RadioSelect(attrs={"class": "btn-check"})
     )
-    location = LocationChoiceField(label="Where", queryset=Location.objects.none(), required=False)
+    location = LocationChoiceField(label="Where", queryset=None, required=False)
     duration = forms.TypedChoiceField(
         label="How long",
         choices=[
@@ -111,11 +110,11 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def setup_choices(self, *, executives, recent_locations, all_locations, leader=None):
-        self.fields["location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in all_locations])
-        self.fields["location"].choices = location_choices(recent_locations, all_locations)
-        others = executives if leader is None else executives.exclude(pk=leader.pk)
-        self.fields["participants"].queryset = others
+    def setup_choices(self, *, participants, locations, recent_locations=()):
+        """`locations` and `participants` are selector querysets; the location menu lists recent ones first."""
+        self.fields["location"].queryset = locations
+        self.fields["location"].choices = location_choices(recent_locations, list(locations))
+        self.fields["participants"].queryset = participants
 
     def clean(self):
         cleaned = super().clean()
@@ -127,8 +126,10 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         elif "duration_custom" not in self.errors and "duration" not in self.errors:
             self.add_error("duration_custom", "Enter the number of minutes.")
         started = cleaned.get("started_at")
-        if started and started > timezone.now() + timedelta(days=1):
+        if started and started > timezone.now() + MAX_START_AHEAD:
             self.add_error("started_at", "The start can be at most one day in the future.")
+        elif started and started < EARLIEST_START:
+            self.add_error("started_at", "Enter a start from the year 2000 on.")
         if cleaned.get("kind") in KINDS_AT_A_LOCATION and not cleaned.get("location") and "location" not in self.errors:
             self.add_error("location", "Choose where this happened.")
         return cleaned
@@ -162,10 +163,10 @@ class QuickLogForm(EngagementFieldsMixin):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "“…”"}),
     )
 
-    def __init__(self, *args, leaders, executives, recent_locations, all_locations, default_kind=None, **kwargs):
+    def __init__(self, *args, leaders, executives, locations, recent_locations=(), default_kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders
-        self.setup_choices(executives=executives, recent_locations=recent_locations, all_locations=all_locations)
+        self.setup_choices(participants=executives, locations=locations, recent_locations=recent_locations)
         if not self.is_bound:
             self.initial.setdefault("client_uuid", uuid.uuid4())
             self.initial.setdefault("kind", default_kind or Kind.STORE_VISIT)
@@ -196,11 +197,9 @@ class QuickLogForm(EngagementFieldsMixin):
 
 
 class EngagementEditForm(EngagementFieldsMixin):
-    def __init__(self, *args, engagement, executives, all_locations, **kwargs):
+    def __init__(self, *args, engagement, participants, locations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_choices(
-            executives=executives, recent_locations=[], all_locations=all_locations, leader=engagement.leader
-        )
+        self.setup_choices(participants=participants.exclude(pk=engagement.leader_id), locations=locations)
         if not self.is_bound:
             preset = str(engagement.duration_minutes)
             in_presets = engagement.duration_minutes in DURATION_PRESETS
@@ -285,6 +284,9 @@ PERIODS = [
 ]
 
 
+FEED_FIRST_DAY, FEED_LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
 class FeedFilterForm(BootstrapMixin, forms.Form):
     leader = LeaderChoiceField(queryset=None, required=False, empty_label="All leaders")
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
@@ -302,6 +304,11 @@ class FeedFilterForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            if day and not FEED_FIRST_DAY <= day <= FEED_LAST_DAY:
+                self.add_error(name, "Enter a date between 2000 and 2100.")
+                cleaned[name] = None
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", "The end date must be on or after the start date.")

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,9 @@ from apps.core.models import BaseModel, OrganizationQuerySet
 from apps.organizations.models import Location, Membership, Organization
 
 MAX_MINUTES = 24 * 60
+# A start may be logged a little ahead (a call about to happen), never absurdly far either way.
+MAX_START_AHEAD = timedelta(days=1)
+EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class Kind(models.TextChoices):

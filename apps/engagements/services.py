@@ -1,7 +1,5 @@
 """Writes for the customer-time log. Every write validates in full and saves atomically."""
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,20 +7,26 @@ from django.utils import timezone
 from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for
 
-from .models import Engagement, Learning, Participant
+from .models import EARLIEST_START, KINDS_AT_A_LOCATION, MAX_START_AHEAD, Engagement, Learning, Participant
 from .permissions import can_edit_engagement, can_edit_learning, can_set_participant_minutes
 
-MAX_FUTURE = timedelta(days=1)
 
-
-def _validate_common(*, organization, started_at, location, participants):
+def _validate_common(*, organization, kind, started_at, location, participants, already_in=()):
+    """Checks shared by create and update. `already_in`: members credited before, who may stay even if
+    they have since left or changed role (editing an old entry must not erase their credit)."""
     errors = {}
-    if started_at is not None and started_at > timezone.now() + MAX_FUTURE:
+    if started_at is not None and started_at > timezone.now() + MAX_START_AHEAD:
         errors["started_at"] = "The start can be at most one day in the future."
+    elif started_at is not None and started_at < EARLIEST_START:
+        errors["started_at"] = "Enter a start from the year 2000 on."
     if location is not None and location.organization_id != organization.pk:
         errors["location"] = "Choose a location of your organization."
+    elif location is None and kind in KINDS_AT_A_LOCATION:
+        errors["location"] = "Choose where this happened."
     for member in participants:
-        if member.organization_id != organization.pk or member.role != Role.EXECUTIVE or not member.is_active:
+        if member.organization_id != organization.pk:
+            errors["participants"] = "Participants must be executives of your organization."
+        elif member.pk not in already_in and (member.role != Role.EXECUTIVE or not member.is_active):
             errors["participants"] = "Participants must be executives of your organization."
     if errors:
         raise ValidationError(errors)
@@ -75,7 +79,9 @@ def engagement_create(
     if not (can_act_for(logged_by, leader) and leader.role == Role.EXECUTIVE and leader.is_active):
         raise PermissionDenied("You can log customer time only for yourself or executives you support.")
     others = _distinct_others(other_participants, leader_id=leader.pk)
-    _validate_common(organization=organization, started_at=started_at, location=location, participants=others)
+    _validate_common(
+        organization=organization, kind=kind, started_at=started_at, location=location, participants=others
+    )
 
     engagement = Engagement(
         organization=organization,
@@ -120,9 +126,11 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
     others = None if participants is None else _distinct_others(participants, leader_id=engagement.leader_id)
     _validate_common(
         organization=organization,
+        kind=fields.get("kind", engagement.kind),
         started_at=fields.get("started_at", engagement.started_at),
         location=fields.get("location", engagement.location),
         participants=others or [],
+        already_in=set(engagement.participants.values_list("membership_id", flat=True)),
     )
     old_duration = engagement.duration_minutes
     for name, value in fields.items():

@@ -37,13 +37,13 @@ def _get_engagement(membership, pk):
 
 def _quick_log_form(request, data=None):
     membership = request.membership
-    recent, everything = selectors.locations_recent_first(membership=membership)
+    recent, _ = selectors.locations_recent_first(membership=membership)
     return QuickLogForm(
         data,
         leaders=org_selectors.leaders_for(membership=membership),
         executives=org_selectors.executives(organization=membership.organization_id),
+        locations=org_selectors.location_list(organization=membership.organization_id),
         recent_locations=recent,
-        all_locations=everything,
         default_kind=selectors.last_kind(membership=membership),
     )
 
@@ -150,26 +150,33 @@ def feed(request):
     return render(request, template, {"form": form, "page": page})
 
 
-def _render_detail(request, engagement, *, learning_form=None, minutes_error_pk=None, minutes_errors=()):
+def _render_detail(
+    request, engagement, *, learning_form=None, minutes_error_pk=None, minutes_errors=(), minutes_value=None
+):
     membership = request.membership
-    acted_for = participants_acted_for(membership, engagement) if can_write(membership) else []
+    writer = can_write(membership)
+    supported = org_selectors.supported_executive_ids(membership=membership)  # one query for every row below
+    acted_for = participants_acted_for(membership, engagement, supported) if writer else []
     if learning_form is None and acted_for:
         learning_form = LearningForm(authors=_authors(membership, acted_for))
     context = {
         "engagement": engagement,
-        "can_edit": can_edit_engagement(membership, engagement),
+        "can_edit": can_edit_engagement(membership, engagement, supported),
         "learning_form": learning_form,
         # The same rule as the service, so an error is always shown next to an input the member sees.
         "editable_participant_ids": {
             p.pk
             for p in engagement.participants.all()
-            if can_write(membership) and can_set_participant_minutes(membership, p)
+            if writer and can_set_participant_minutes(membership, p, supported)
         },
         "editable_learning_ids": {
-            learning.pk for learning in engagement.learnings.all() if can_edit_learning(membership, learning)
+            learning.pk
+            for learning in engagement.learnings.all()
+            if writer and can_edit_learning(membership, learning, supported)
         },
         "minutes_error_pk": minutes_error_pk,
         "minutes_errors": list(minutes_errors),
+        "minutes_value": minutes_value,
     }
     return render(request, "engagements/detail.html", context)
 
@@ -192,10 +199,14 @@ def edit(request, pk):
     _require_write(membership)
     if not can_edit_engagement(membership, engagement):
         raise PermissionDenied("Only the author or their chief of staff can change this entry.")
+    # The entry's own location and co-participants stay choosable even if since closed or gone.
+    credited = [p.membership_id for p in engagement.participants.all()]
     form_kwargs = {
         "engagement": engagement,
-        "executives": org_selectors.executives(organization=membership.organization_id),
-        "all_locations": org_selectors.location_list(organization=membership.organization_id),
+        "participants": org_selectors.executives(organization=membership.organization_id, also_ids=credited),
+        "locations": org_selectors.location_list(
+            organization=membership.organization_id, also_id=engagement.location_id
+        ),
     }
     if request.method == "POST":
         form = EngagementEditForm(request.POST, **form_kwargs)
@@ -318,5 +329,9 @@ def participant_minutes(request, pk):
             return redirect(engagement_url(participant.engagement))
     engagement = _get_engagement(membership, participant.engagement_id)
     return _render_detail(
-        request, engagement, minutes_error_pk=participant.pk, minutes_errors=form.errors.get("minutes", [])
+        request,
+        engagement,
+        minutes_error_pk=participant.pk,
+        minutes_errors=form.errors.get("minutes", []),
+        minutes_value=request.POST.get("minutes", ""),  # what was typed stays in the box
     )

@@ -27,7 +27,7 @@ def can_write(membership):
     return membership is not None and membership.is_active and membership.role in WRITER_ROLES
 
 
-def can_act_for(membership, leader):
+def can_act_for(membership, leader, supported_ids=None):
     """True when `membership` may log or edit customer time credited to `leader`."""
     if membership is None or leader is None or not membership.is_active:
         return False
@@ -38,5 +38,8 @@ def can_act_for(membership, leader):
     if membership.pk == leader.pk:
         return membership.role == Role.EXECUTIVE
     if membership.role == Role.CHIEF_OF_STAFF:
+        # Pages that check many rows pass the supported ids they fetched once.
+        if supported_ids is not None:
+            return leader.pk in supported_ids
         return membership.supports.filter(pk=leader.pk).exists()
     return False

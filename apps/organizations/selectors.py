@@ -39,10 +39,14 @@ def member_get(*, organization, pk):
     return Membership.objects.for_organization(organization).select_related("user").get(pk=pk)
 
 
-def executives(*, organization):
+def executives(*, organization, also_ids=()):
+    """Active executives, plus `also_ids` (members already credited on an entry, even if they left)."""
+    wanted = Q(role=Role.EXECUTIVE, is_active=True)
+    if also_ids:
+        wanted |= Q(pk__in=also_ids)
     return (
         Membership.objects.for_organization(organization)
-        .filter(role=Role.EXECUTIVE, is_active=True)
+        .filter(wanted)
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
@@ -69,10 +73,11 @@ def region_list(*, organization):
     )
 
 
-def location_list(*, organization, include_inactive=False):
+def location_list(*, organization, include_inactive=False, also_id=None):
+    """Active locations (all with `include_inactive`), plus `also_id` (an entry's own, even if closed)."""
     qs = Location.objects.for_organization(organization).select_related("region")
     if not include_inactive:
-        qs = qs.filter(is_active=True)
+        qs = qs.filter(Q(is_active=True) | Q(pk=also_id)) if also_id else qs.filter(is_active=True)
     # Locations without a region sort last on every database.
     return qs.order_by(F("region__name").asc(nulls_last=True), "name")
 

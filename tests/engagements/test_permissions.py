@@ -52,12 +52,12 @@ def test_a_deactivated_author_can_no_longer_edit(shared_engagement, executive):
     assert can_edit_engagement(executive, shared_engagement) is False
 
 
-def test_the_logger_keeps_editing_after_support_ends(shared_engagement, chief_of_staff, executive):
+def test_the_logger_stops_editing_when_support_ends(shared_engagement, chief_of_staff, executive):
     # given
     chief_of_staff.supports.remove(executive)
 
     # when / then
-    assert can_edit_engagement(chief_of_staff, shared_engagement) is True
+    assert can_edit_engagement(chief_of_staff, shared_engagement) is False
 
 
 @pytest.mark.parametrize(

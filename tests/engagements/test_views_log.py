@@ -625,8 +625,7 @@ def quick_log_form(executive, data):
         data,
         leaders=org_selectors.leaders_for(membership=executive),
         executives=org_selectors.executives(organization=executive.organization_id),
-        recent_locations=[],
-        all_locations=[],
+        locations=org_selectors.location_list(organization=executive.organization_id),
     )
 
 

@@ -1,0 +1,107 @@
+"""Edges found in review: old entries keep their history, absurd dates get a message, pages stay flat."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.engagements import services
+from apps.engagements.models import Participant
+from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.engagements.helpers import error_div, log_post
+from tests.organizations.factories import LocationFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editing_keeps_the_credit_of_a_co_participant_who_has_left(client_for, executive, peer, location):
+    # given: a shared entry; the peer has since left the organization
+    engagement = EngagementFactory(organization=executive.organization, leader=executive, location=location)
+    ParticipantFactory(engagement=engagement, membership=peer)
+    peer.is_active = False
+    peer.save()
+    form = client_for(executive).get(f"/engagements/{engagement.pk}/edit/").content.decode()
+    assert f'value="{peer.pk}"' in form
+
+    # when: saved with the peer still ticked
+    response = client_for(executive).post(
+        f"/engagements/{engagement.pk}/edit/",
+        {
+            "kind": "store_visit",
+            "location": str(location.pk),
+            "duration": "30",
+            "started_at": timezone.localtime(engagement.started_at).strftime("%Y-%m-%dT%H:%M"),
+            "customer_type": "external",
+            "participants": [str(peer.pk)],
+            "notes": "Edited later",
+        },
+    )
+
+    # then
+    assert response.status_code == 302
+    assert sorted(Participant.objects.filter(engagement=engagement).values_list("membership_id", flat=True)) == sorted(
+        [executive.pk, peer.pk]
+    )
+
+
+def test_editing_keeps_a_location_that_has_since_closed(client_for, executive):
+    closed = LocationFactory(organization=executive.organization, name="Closed Store", is_active=False)
+    engagement = EngagementFactory(organization=executive.organization, leader=executive, location=closed)
+
+    html = client_for(executive).get(f"/engagements/{engagement.pk}/edit/").content.decode()
+
+    assert f'<option value="{closed.pk}" selected>Closed Store' in html
+
+
+def test_a_closed_location_is_not_offered_for_new_entries(client_for, executive):
+    LocationFactory(organization=executive.organization, name="Closed Store", is_active=False)
+
+    html = client_for(executive).get("/log/").content.decode()
+
+    assert "Closed Store" not in html
+
+
+@pytest.mark.parametrize("query", ["end=9999-12-31", "start=0001-01-01", "start=1999-12-31"])
+def test_feed_dates_out_of_range_get_a_message_not_an_error(client_for, executive, query):
+    response = client_for(executive).get(f"/feed/?{query}")
+
+    assert response.status_code == 200
+    assert "Enter a date between 2000 and 2100." in response.content.decode()
+
+
+def test_a_start_before_2000_is_refused_next_to_the_field(client_for, executive, location):
+    data = log_post(leader=executive, location=location, started_at="0001-01-01T00:00")
+
+    html = client_for(executive).post("/log/", data).content.decode()
+
+    assert error_div("id_started_at", "Enter a start from the year 2000 on.") in html
+
+
+def test_the_service_refuses_a_store_visit_without_a_location(executive):
+    with pytest.raises(ValidationError) as exc_info:
+        services.engagement_create(
+            logged_by=executive,
+            leader=executive,
+            client_uuid="1d3c1f5e-0000-4000-8000-000000000001",
+            kind="store_visit",
+            started_at=timezone.now() - timedelta(hours=1),
+            duration_minutes=30,
+        )
+
+    assert exc_info.value.message_dict == {"location": ["Choose where this happened."]}
+
+
+@pytest.mark.parametrize("co_participants", [1, 6])
+def test_detail_page_queries_do_not_grow_with_participants_for_a_chief_of_staff(
+    client_for, chief_of_staff, executive, co_participants, django_assert_num_queries
+):
+    engagement = EngagementFactory(organization=executive.organization, leader=executive)
+    for _ in range(co_participants):
+        member = MembershipFactory(organization=executive.organization, role="executive")
+        ParticipantFactory(engagement=engagement, membership=member)
+        LearningFactory(engagement=engagement, author=member)
+    client = client_for(chief_of_staff)
+
+    with django_assert_num_queries(9):
+        assert client.get(f"/engagements/{engagement.pk}/").status_code == 200
