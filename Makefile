@@ -7,8 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 ifeq ($(CI),true)
-export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gemba
-export REDIS_URL ?= redis://127.0.0.1:6379/0
+# A password works both with trust auth (ignored) and with Debian's default scram (ensure_services sets it).
+export DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/gemba
+# Redis DB 1: tests purge their queue, which must not be a developer's `make run` queue (DB 0).
+export REDIS_URL ?= redis://127.0.0.1:6379/1
 endif
 
 .PHONY: run test lint check-layers services clean help

@@ -33,6 +33,18 @@ if ! pg_up; then
   pg_up || { echo "PostgreSQL did not start" >&2; exit 1; }
 fi
 
+# Log in as postgres/postgres over TCP: set that password if this server asks for one we don't have.
+pg_login() { PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; }
+if command -v psql >/dev/null && ! pg_login; then
+  echo "PostgreSQL refuses postgres/postgres over TCP: setting the password"
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- psql -qc "ALTER USER postgres PASSWORD 'postgres'"
+  else
+    sudo -u postgres psql -qc "ALTER USER postgres PASSWORD 'postgres'"
+  fi
+  pg_login || { echo "PostgreSQL still refuses postgres/postgres on 127.0.0.1" >&2; exit 1; }
+fi
+
 if ! redis_up; then
   echo "Redis is down: starting it"
   command -v redis-server >/dev/null || apt_install redis-server

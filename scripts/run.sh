@@ -6,7 +6,10 @@ port=${2:-8000}
 py=.venv/bin/python
 mkdir -p var/broker/processed var/log
 
-trap 'kill 0' EXIT INT TERM
+# Local settings for all three processes (wsgi/celery default to production settings).
+export DJANGO_SETTINGS_MODULE=config.settings.local
+# Clear the trap first: `kill 0` signals this shell too, which would re-enter the trap.
+trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM
 
 $py -m celery -A config worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
 $py -m celery -A config beat --loglevel=INFO >var/log/beat.log 2>&1 &

@@ -144,6 +144,7 @@ def _production_env(tmp_path, **overrides):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "gemba.example",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
+            "REDIS_URL": "redis://127.0.0.1:6379/9",
             "GEMBA_VAR_DIR": str(tmp_path),
         }
     )
@@ -192,14 +193,37 @@ def test_production_settings_turn_debug_off_and_force_https(tmp_path):
     assert result.stdout == "False True True True True ['gemba.example'] production\n"
 
 
+def test_production_sends_real_email_by_default(tmp_path):
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND)"
+
+    result = _manage(tmp_path, "shell", "--settings=config.settings.production", "--verbosity=0", "-c", code)
+
+    assert result.stdout == "django.core.mail.backends.smtp.EmailBackend\n"
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi", "config.celery"])
+def test_servers_default_to_production_settings(module):
+    source = (BASE_DIR / (module.replace(".", "/") + ".py")).read_text()
+
+    assert 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")' in source
+
+
 @pytest.mark.parametrize(
     ("missing", "value"),
-    [("DJANGO_SECRET_KEY", None), ("DJANGO_SECRET_KEY", ""), ("DJANGO_ALLOWED_HOSTS", None)],
-    ids=["secret-key-unset", "secret-key-empty", "allowed-hosts-unset"],
+    [
+        ("DJANGO_SECRET_KEY", None),
+        ("DJANGO_SECRET_KEY", ""),
+        ("DJANGO_ALLOWED_HOSTS", None),
+        ("DATABASE_URL", None),
+        ("REDIS_URL", None),
+    ],
+    ids=["secret-key-unset", "secret-key-empty", "allowed-hosts-unset", "database-unset", "redis-unset"],
 )
 def test_production_settings_refuse_to_load_without_required_environment(monkeypatch, missing, value):
     monkeypatch.setenv("DJANGO_SECRET_KEY", secrets.token_urlsafe(64))
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "gemba.example")
+    monkeypatch.setenv("DATABASE_URL", "postgres://gemba@db.example/gemba")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/0")
     if value is None:
         monkeypatch.delenv(missing)
     else:

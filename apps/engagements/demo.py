@@ -289,6 +289,7 @@ def _engagements(*, organization, rng, executives, cos_for, locations, total, da
     return counts
 
 
+@transaction.atomic  # all or nothing: an interrupted first `make run` leaves no half-built organization
 def seed_northwind(*, password, seed=2026, now=None):
     """The demo organization with its fixed logins. Idempotent."""
     existing = Organization.objects.filter(slug=DEMO_SLUG).first()
@@ -342,7 +343,8 @@ def seed_northwind(*, password, seed=2026, now=None):
     return SeedResult(organization, created=True, counts=counts)
 
 
-def seed_large(*, leaders, engagements, seed, password, now=None, stdout=None):
+@transaction.atomic
+def seed_large(*, leaders, engagements, seed, password, now=None):
     """A benchmark organization: `leaders` executives, `engagements` entries over 18 months. Idempotent."""
     slug = f"bench-l{leaders}-e{engagements}-s{seed}"
     existing = Organization.objects.filter(slug=slug).first()

@@ -24,9 +24,8 @@ def _validate_common(*, organization, kind, started_at, location, participants, 
     elif location is None and kind in KINDS_AT_A_LOCATION:
         errors["location"] = "Choose where this happened."
     for member in participants:
-        if member.organization_id != organization.pk:
-            errors["participants"] = "Participants must be executives of your organization."
-        elif member.pk not in already_in and (member.role != Role.EXECUTIVE or not member.is_active):
+        still_eligible = member.role == Role.EXECUTIVE and member.is_active
+        if member.organization_id != organization.pk or not (still_eligible or member.pk in already_in):
             errors["participants"] = "Participants must be executives of your organization."
     if errors:
         raise ValidationError(errors)

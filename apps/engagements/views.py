@@ -1,9 +1,12 @@
+import zoneinfo
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import add_service_errors
@@ -111,11 +114,15 @@ def my_time(request):
         chosen = request.GET.get("leader")
         leader = leaders.filter(pk=chosen).first() if chosen and chosen.isdigit() else leaders.first()
     context = {"leader": leader, "leaders": leaders, "page": None, "totals": None}
-    if leader is not None:
+    if leader is None:
+        return render(request, "engagements/my_time.html", context)
+    # Weeks, months and times on the leader's own clock, also when their chief of staff looks.
+    with timezone.override(zoneinfo.ZoneInfo(leader.time_zone_name)):
         context["totals"] = selectors.minutes_totals(membership=leader)
         paginator = Paginator(selectors.engagements_for_leader(membership=leader), 25)
         context["page"] = paginator.get_page(request.GET.get("page"))
-    return render(request, "engagements/my_time.html", context)
+        context["leader_zone"] = leader.time_zone_name
+        return render(request, "engagements/my_time.html", context)
 
 
 @membership_required()

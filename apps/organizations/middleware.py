@@ -19,10 +19,10 @@ class CurrentMembershipMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             request.membership = selectors.current_membership(user, request.session.get(SESSION_KEY))
-            if user.time_zone:
+            if request.membership is not None:
+                zone_name = request.membership.time_zone_name
+            elif user.time_zone:
                 zone_name = user.time_zone
-            elif request.membership is not None:
-                zone_name = request.membership.organization.time_zone
         timezone.activate(zoneinfo.ZoneInfo(zone_name))
         try:
             return self.get_response(request)

@@ -59,6 +59,11 @@ class Membership(BaseModel):
         return self.user.get_full_name()
 
     @property
+    def time_zone_name(self):
+        """Their own zone if they chose one, else their organization's."""
+        return self.user.time_zone or self.organization.time_zone
+
+    @property
     def is_executive(self):
         return self.role == Role.EXECUTIVE
 

@@ -1,6 +1,7 @@
 """Writes for organizations, members, locations and invitations."""
 
 import secrets
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -118,8 +119,12 @@ def location_save(*, organization, location=None, **fields):
 @transaction.atomic
 def invitation_create(*, organization, email, role, invited_by):
     email = email.strip().lower()
-    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+    existing = Membership.objects.filter(organization=organization, user__email__iexact=email).first()
+    if existing is not None and existing.is_active:
         raise ValidationError({"email": "This person is already a member."})
+    if existing is not None:
+        # Reactivation keeps their history and is one tick on their member page; no email needed.
+        raise ValidationError({"email": "This person is a deactivated member: reactivate them on their page."})
     # A fresh invitation replaces any pending one for the same address.
     now = timezone.now()
     Invitation.objects.filter(
@@ -159,12 +164,16 @@ def invitation_send(*, invitation_id):
         "accept_url": settings.SITE_URL + reverse("organizations:invitation_accept", args=[invitation.token]),
         "inviter": invitation.invited_by.display_name if invitation.invited_by else invitation.organization.name,
     }
+    # The expiry is shown on the organization's clock, not the worker's UTC.
+    with timezone.override(zoneinfo.ZoneInfo(invitation.organization.time_zone)):
+        text = render_to_string("email/invitation.txt", context)
+        html = render_to_string("email/invitation.html", context)
     message = EmailMultiAlternatives(
         subject=f"[Gemba] You're invited to {invitation.organization.name}",
-        body=render_to_string("email/invitation.txt", context),
+        body=text,
         to=[invitation.email],
     )
-    message.attach_alternative(render_to_string("email/invitation.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     try:
         message.send()
     except Exception:
@@ -187,6 +196,7 @@ def invitation_accept(*, invitation, user):
         organization=invitation.organization, user=user, defaults={"role": invitation.role}
     )
     if not created and not membership.is_active:
+        # Invited before being deactivated: accepting the invitation brings them back in its role.
         membership.is_active = True
         membership.role = invitation.role
         membership.save(update_fields=["is_active", "role", "updated_at"])

@@ -120,6 +120,9 @@ def member_edit(request, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"{member.display_name} updated.")
+            if member.pk == request.membership.pk and not can_manage_organization(member):
+                # They just gave up admin rights: the members page is no longer theirs to see.
+                return redirect("home")
             return redirect("organizations:members")
     return render(request, "organizations/member_edit.html", {"form": form, "member": member})
 

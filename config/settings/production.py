@@ -17,6 +17,10 @@ def required(name):
 
 DEBUG = False
 SECRET_KEY = required("DJANGO_SECRET_KEY")
+# Production never falls back to the embedded SQLite file or filesystem broker of `make run`.
+required("DATABASE_URL")
+required("REDIS_URL")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [required("DJANGO_ALLOWED_HOSTS")]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
