@@ -1,6 +1,7 @@
 """Edges found in review: old entries keep their history, absurd dates get a message, pages stay flat."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -105,3 +106,30 @@ def test_detail_page_queries_do_not_grow_with_participants_for_a_chief_of_staff(
 
     with django_assert_num_queries(9):
         assert client.get(f"/engagements/{engagement.pk}/").status_code == 200
+
+
+def test_chief_of_staff_sees_an_executive_entries_on_the_executive_clock(client_for, chief_of_staff, executive):
+    # given: the executive lives in Tokyo, their chief of staff in London
+    executive.user.time_zone = "Asia/Tokyo"
+    executive.user.save()
+    chief_of_staff.user.time_zone = "Europe/London"
+    chief_of_staff.user.save()
+    started = datetime(2026, 1, 5, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # Sunday 23:00 in London
+    EngagementFactory(organization=executive.organization, leader=executive, started_at=started)
+
+    # when
+    html = client_for(chief_of_staff).get(f"/mine/?leader={executive.pk}").content.decode()
+
+    # then
+    assert "Mon 5 Jan 2026, 08:00" in html
+    assert "Sun 4 Jan 2026" not in html
+    assert f"Weeks and times on {executive.display_name}'s clock (Asia/Tokyo)." in html
+
+
+@pytest.mark.parametrize(("member", "shown"), [("executive", True), ("chief_of_staff", True), ("board_member", False)])
+def test_my_time_tab_only_for_those_who_log(client_for, request, member, shown):
+    membership = request.getfixturevalue(member)
+
+    html = client_for(membership).get("/feed/").content.decode()
+
+    assert ('href="/mine/" class="tab' in html) is shown

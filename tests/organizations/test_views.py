@@ -862,3 +862,18 @@ def test_another_organizations_ids_answer_404_whatever_the_role(client, member_o
     # then: the same answer as for an id that exists nowhere
     assert response.status_code == 404
     assert (_members_state(other), _invitations_state(), _locations_state()) == before
+
+
+def test_an_admin_who_steps_down_lands_on_home_not_on_a_forbidden_page(client, admin_member, organization):
+    # given: another admin remains
+    MembershipFactory(organization=organization, role=Role.ADMIN)
+    client.force_login(admin_member.user)
+
+    # when
+    response = client.post(f"/org/members/{admin_member.pk}/", {"role": Role.BOARD, "title": "", "is_active": "on"})
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    admin_member.refresh_from_db()
+    assert admin_member.role == Role.BOARD
