@@ -74,16 +74,21 @@
 
   function refreshOutboxStatus(rejected) {
     if (!window.indexedDB) return Promise.resolve();
-    return withStore("readonly", function (store) { return store.count(); })
-      .then(function (count) { showOutbox(count, rejected); })
+    return withStore("readonly", function (store) { return store.getAll(); })
+      .then(function (entries) {
+        var mine = entries.filter(function (entry) { return entry.user === currentUser(); });
+        showOutbox(mine.length, rejected);
+      })
       .catch(function () {});
   }
+
+  function currentUser() { return document.documentElement.dataset.user || ""; }
 
   function queue(form) {
     var body = new URLSearchParams(new FormData(form));
     body.delete("csrfmiddlewaretoken");
     var entry = { id: body.get("client_uuid"), url: form.getAttribute("action"), body: body.toString(),
-                  savedAt: new Date().toISOString() };
+                  user: currentUser(), savedAt: new Date().toISOString() };
     return withStore("readwrite", function (store) { store.put(entry); }).then(function () {
       form.reset();
       var uuid = form.querySelector('input[name="client_uuid"]');
@@ -99,6 +104,8 @@
     flushing = true;
     var rejected = "";
     return withStore("readonly", function (store) { return store.getAll(); }).then(function (entries) {
+      // Only the person who saved an entry sends it (a shared phone may have changed hands).
+      entries = entries.filter(function (entry) { return entry.user === currentUser(); });
       return entries.reduce(function (chain, entry) {
         return chain.then(function () {
           return fetch(entry.url, {
@@ -109,11 +116,15 @@
             if (response.status === 200) {
               return withStore("readwrite", function (store) { store.delete(entry.id); });
             }
-            if (response.status === 422 || response.status === 403) {
-              // Refused for good (invalid, or not allowed): keep nothing half-sent, say so.
+            if (response.status === 422) {
+              // Refused for good (the entry itself is invalid): say so rather than retry forever.
               rejected = "An entry saved offline on " + entry.savedAt.slice(0, 10) +
                 " was refused by the server; please log it again.";
               return withStore("readwrite", function (store) { store.delete(entry.id); });
+            }
+            if (response.status === 403) {
+              // A stale security token or a changed role: keep it; a fresh page or login may fix it.
+              rejected = "An entry saved offline could not be sent yet: reload the page or log in again.";
             }
             // Logged out (a redirect) or a server hiccup: keep it for the next try.
           }).catch(function () { /* still no signal */ });
@@ -139,8 +150,33 @@
     });
   });
 
+  // A page may come from the service worker's cache, saved long ago: give its form a new UUID (else it
+  // would replay an old entry) and, if untouched, move the start time on by the page's age.
+  function freshenForms() {
+    document.querySelectorAll("form.quicklog[data-rendered-at]").forEach(function (form) {
+      var uuid = form.querySelector('input[name="client_uuid"]');
+      if (uuid) uuid.value = newUuid();
+      var started = form.querySelector('input[name="started_at"]');
+      var ageMinutes = Math.floor((Date.now() - Number(form.dataset.renderedAt)) / 60000);
+      if (started && started.value && started.value === started.defaultValue && ageMinutes >= 2) {
+        var parts = started.value.split(/[-T:]/).map(Number);
+        var moved = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4] + ageMinutes));
+        started.value = moved.toISOString().slice(0, 16);
+      }
+    });
+  }
+
+  // Logging out on a shared phone: drop the saved pages (an outbox entry waits for its own author).
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form.logout-form") && window.caches) {
+      caches.keys().then(function (keys) { keys.forEach(function (key) { caches.delete(key); }); });
+    }
+  });
+
   window.addEventListener("online", flush);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) freshenForms(); });
   document.addEventListener("DOMContentLoaded", function () {
+    freshenForms();
     refreshOutboxStatus();
     flush();
   });

@@ -1,7 +1,8 @@
 // Gemba service worker: the log page and static files stay available without signal.
 // Served at /sw.js so that its scope is the whole site. Bump VERSION when this file changes.
-const VERSION = "gemba-v1";
+const VERSION = "gemba-v2";
 const LOG_PAGE = "/log/";
+const HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
 
 self.addEventListener("install", (event) => {
   self.skipWaiting();
@@ -25,15 +26,28 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
 
   if (url.pathname.startsWith("/static/")) {
-    // Hashed in production, so a cached copy never goes stale.
-    event.respondWith(
-      caches.open(VERSION).then((cache) =>
-        cache.match(request).then((hit) => hit || fetch(request).then((response) => {
-          if (response.ok) cache.put(request, response.clone());
+    if (HASHED.test(url.pathname)) {
+      // A hashed name (production) never changes content: the cached copy is always right.
+      event.respondWith(
+        caches.open(VERSION).then((cache) =>
+          cache.match(request).then((hit) => hit || fetch(request).then((response) => {
+            if (response.ok) cache.put(request, response.clone());
+            return response;
+          }))
+        )
+      );
+    } else {
+      // Unhashed (development): fresh when online, the last copy when not.
+      event.respondWith(
+        fetch(request).then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(VERSION).then((cache) => cache.put(request, copy));
+          }
           return response;
-        }))
-      )
-    );
+        }).catch(() => caches.open(VERSION).then((cache) => cache.match(request)))
+      );
+    }
     return;
   }
 

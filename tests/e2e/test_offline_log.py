@@ -62,4 +62,37 @@ def test_service_worker_is_served_from_the_root_with_scope_header(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/javascript"
     assert response["Service-Worker-Allowed"] == "/"
-    assert b'const VERSION = "gemba-v1";' in response.content
+    assert b'self.addEventListener("fetch"' in response.content
+
+
+def test_two_entries_logged_on_the_cached_page_offline_both_arrive(live_server, demo, phone):
+    # given: the log page was opened online once, so the service worker keeps a copy
+    log_in(phone, live_server.url, "ceo@northwind.example")
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.goto(f"{live_server.url}/log/")
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.goto(f"{live_server.url}/log/")  # now served through the worker, which caches it
+    served_uuid = phone.locator('input[name="client_uuid"]').input_value()
+    before = Engagement.objects.count()
+
+    # when: no signal; the page comes from the cache; two visits are logged
+    phone.context.set_offline(True)
+    phone.reload()
+    cached_uuid = phone.locator('input[name="client_uuid"]').input_value()
+    for text in ("First visit without signal.", "Second visit without signal."):
+        phone.get_by_text("Customer call", exact=True).click()
+        phone.get_by_label("Where").select_option(value="")
+        phone.get_by_text("15 min", exact=True).click()
+        phone.get_by_label("What did you learn?").fill(text)
+        phone.get_by_role("button", name="Save").click()
+        phone.wait_for_function("document.getElementById('outbox-status').textContent !== ''")
+    status = phone.locator("#outbox-status")
+    assert status.inner_text() == "2 entries are saved on this phone and will be sent when there is signal."
+
+    # then: signal returns, both arrive, each once
+    phone.context.set_offline(False)
+    phone.evaluate("window.gembaOutbox.flush()")
+    assert _wait_for(lambda: Engagement.objects.count() == before + 2)
+    assert cached_uuid != served_uuid
+    texts = sorted(Learning.objects.order_by("-created_at").values_list("text", flat=True)[:2])
+    assert texts == ["First visit without signal.", "Second visit without signal."]
