@@ -5,9 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-TIME_ZONE_CHOICES = [("", "Use my organization's time zone")] + [
-    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-]
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class SignupForm(AllauthSignupForm):
@@ -23,7 +21,7 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(label="Your name", max_length=150)
     time_zone = forms.ChoiceField(
         label="Time zone",
-        choices=TIME_ZONE_CHOICES,
+        choices=[("", "Use my organization's time zone"), *TIME_ZONE_CHOICES],
         required=False,
         help_text="Times are shown, and weeks start, in this zone.",
     )

@@ -1,9 +1,13 @@
+import logging
+
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control, never_cache
 from kombu import Connection
+
+logger = logging.getLogger(__name__)
 
 
 def _database_ok():
@@ -12,8 +16,9 @@ def _database_ok():
             cursor.execute("SELECT 1")
             cursor.fetchone()
         return True, connection.vendor
-    except Exception as exc:  # noqa: BLE001 - any failure means "down"
-        return False, str(exc)[:200]
+    except Exception:
+        logger.exception("healthz: database check failed")
+        return False, "unavailable"
 
 
 def _broker_ok():
@@ -25,8 +30,9 @@ def _broker_ok():
         ) as conn:
             conn.ensure_connection(max_retries=1, timeout=1)
             return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"
-    except Exception as exc:  # noqa: BLE001
-        return False, str(exc)[:200]
+    except Exception:
+        logger.warning("healthz: broker check failed", exc_info=True)
+        return False, "unavailable"
 
 
 @never_cache

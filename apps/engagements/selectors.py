@@ -31,10 +31,6 @@ def participant_get(*, organization, pk):
     )
 
 
-def engagement_by_uuid(*, organization, client_uuid):
-    return Engagement.objects.for_organization(organization).filter(client_uuid=client_uuid).first()
-
-
 def engagement_feed(
     *,
     organization,
@@ -78,15 +74,7 @@ def engagements_for_leader(*, membership):
 
 def period_starts(now=None):
     """Start of the current week (Monday) and month in the active time zone, as aware datetimes."""
-    local_now = timezone.localtime(now)
-    zone = local_now.tzinfo
-    today = local_now.date()
-    week_start = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
-    return {
-        "week": datetime.combine(week_start, time.min, tzinfo=zone),
-        "month": datetime.combine(month_start, time.min, tzinfo=zone),
-    }
+    return {"week": period_range("week", now=now)[0], "month": period_range("month", now=now)[0]}
 
 
 def minutes_totals(*, membership, now=None):

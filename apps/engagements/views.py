@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.core.forms import add_service_errors
 from apps.organizations import selectors as org_selectors
@@ -55,10 +56,12 @@ def _render_log(request, form, *, saved=None, status=200):
     context = {"form": form, "saved": saved, "totals": None}
     if request.membership.is_executive:
         context["totals"] = selectors.minutes_totals(membership=request.membership)
-    template = "engagements/_log_form.html" if request.htmx else "engagements/log.html"
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "engagements/_log_form.html" if partial else "engagements/log.html"
     return render(request, template, context, status=status)
 
 
+@vary_on_headers("HX-Request")
 @membership_required()
 def home(request):
     if can_log_customer_time(request.membership):
@@ -66,6 +69,7 @@ def home(request):
     return redirect("engagements:feed")
 
 
+@vary_on_headers("HX-Request")
 @membership_required(can_log_customer_time)
 def log(request):
     if request.method != "POST":
@@ -125,6 +129,7 @@ def my_time(request):
         return render(request, "engagements/my_time.html", context)
 
 
+@vary_on_headers("HX-Request")
 @membership_required()
 def feed(request):
     membership = request.membership
@@ -147,14 +152,14 @@ def feed(request):
             "start": start,
             "end": end,
         }
-    engagements = (
-        selectors.engagement_feed(organization=organization, **filters)
-        if not form.is_bound or form.is_valid()
-        else Engagement.objects.none()
-    )
+    engagements = selectors.engagement_feed(organization=organization, **filters)
+    if form.is_bound and not form.is_valid():
+        engagements = engagements.none()
     page = Paginator(engagements, 25).get_page(request.GET.get("page"))
-    template = "engagements/_feed_results.html" if request.htmx else "engagements/feed.html"
-    return render(request, template, {"form": form, "page": page})
+    # htmx swaps only the results; a history restore (Back) needs the whole page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "engagements/_feed_results.html" if partial else "engagements/feed.html"
+    return render(request, template, {"form": form, "page": page, "partial": partial})
 
 
 def _render_detail(

@@ -1,12 +1,10 @@
-import zoneinfo
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from .models import Location, Membership, Role
+from apps.accounts.forms import TIME_ZONE_CHOICES
 
-TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+from .models import Location, Membership, Role
 
 
 def _helper(label):

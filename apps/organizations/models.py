@@ -75,10 +75,6 @@ class Membership(BaseModel):
     def is_board(self):
         return self.role == Role.BOARD
 
-    @property
-    def is_admin(self):
-        return self.role == Role.ADMIN
-
 
 class Region(BaseModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="regions")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from .models import Invitation, Location, Membership, Organization, Region, Role
+from .models import Invitation, Location, Membership, Region, Role
 
 
 def memberships_for_user(user):
@@ -108,7 +108,3 @@ def invitations_unsent(*, limit=100, min_age_seconds=120):
         expires_at__gt=now,
         created_at__lte=now - timedelta(seconds=min_age_seconds),
     ).order_by("created_at")[:limit]
-
-
-def organization_slug_taken(slug):
-    return Organization.objects.filter(slug=slug).exists()

@@ -133,3 +133,20 @@ def test_my_time_tab_only_for_those_who_log(client_for, request, member, shown):
     html = client_for(membership).get("/feed/").content.decode()
 
     assert ('href="/mine/" class="tab' in html) is shown
+
+
+def test_feed_filter_error_is_shown_in_the_htmx_results(client_for, executive):
+    response = client_for(executive).get("/feed/?start=2026-05-03&end=2026-05-01", HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert "<div>To: The end date must be on or after the start date.</div>" in html
+    assert "<form" not in html
+    assert "HX-Request" in [part.strip() for part in response["Vary"].split(",")]
+
+
+def test_feed_history_restore_gets_the_whole_page(client_for, executive):
+    response = client_for(executive).get(
+        "/feed/?kind=store_visit", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+
+    assert "<!doctype html>" in response.content.decode()

@@ -336,14 +336,6 @@ def test_engagement_get_is_scoped_to_the_organization(engagement, outsider):
         selectors.engagement_get(organization=outsider.organization_id, pk=engagement.pk)
 
 
-def test_engagement_by_uuid_is_scoped_to_the_organization(engagement, outsider):
-    # when / then
-    assert selectors.engagement_by_uuid(organization=engagement.organization, client_uuid=engagement.client_uuid) == (
-        engagement
-    )
-    assert selectors.engagement_by_uuid(organization=outsider.organization, client_uuid=engagement.client_uuid) is None
-
-
 def test_learning_and_participant_get_are_scoped_to_the_organization(shared_engagement, outsider):
     # given
     learning = shared_engagement.learnings.first()
