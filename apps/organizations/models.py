@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -141,6 +143,10 @@ class Location(BaseModel):
         return self.name
 
 
+SEND_CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_SEND_ATTEMPTS = 5
+
+
 class Invitation(BaseModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -151,6 +157,9 @@ class Invitation(BaseModel):
     )
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Delivery claim: set while a worker sends; a claim older than SEND_CLAIM_TIMEOUT is presumed dead.
+    send_claimed_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -177,3 +186,7 @@ class Invitation(BaseModel):
         if self.expires_at <= now:
             return "expired"
         return "pending"
+
+    @property
+    def undeliverable(self):
+        return self.sent_at is None and self.send_attempts >= MAX_SEND_ATTEMPTS

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from .models import Invitation, Location, Membership, Region, Role
+from .models import MAX_SEND_ATTEMPTS, SEND_CLAIM_TIMEOUT, Invitation, Location, Membership, Region, Role
 
 
 def memberships_for_user(user):
@@ -99,12 +99,18 @@ def invitation_by_token(*, token):
 
 
 def invitations_unsent(*, limit=100, min_age_seconds=120):
-    """Invitations still unsent a while after creation: their own send task never ran."""
+    """Invitations still unsent a while after creation: their send task never ran, failed, or its worker
+    died mid-send (a stale claim)."""
     now = timezone.now()
-    return Invitation.objects.filter(
-        sent_at__isnull=True,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-        created_at__lte=now - timedelta(seconds=min_age_seconds),
-    ).order_by("created_at")[:limit]
+    return (
+        Invitation.objects.filter(
+            sent_at__isnull=True,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            created_at__lte=now - timedelta(seconds=min_age_seconds),
+            send_attempts__lt=MAX_SEND_ATTEMPTS,
+        )
+        .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=now - SEND_CLAIM_TIMEOUT))
+        .order_by("created_at")[:limit]
+    )

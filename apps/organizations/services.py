@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.text import slugify
 
 from apps.core.queue import enqueue_on_commit
 
-from .models import Invitation, Location, Membership, Organization, Region, Role
+from .models import MAX_SEND_ATTEMPTS, SEND_CLAIM_TIMEOUT, Invitation, Location, Membership, Organization, Region, Role
 from .permissions import can_manage_organization
 
 
@@ -151,11 +152,25 @@ def invitation_create(*, organization, email, role, invited_by):
 
 
 def invitation_send(*, invitation_id):
-    """Email the invitation once. Claiming `sent_at` first makes a duplicate task a no-op."""
+    """Email the invitation once.
+
+    A worker first claims the row (a duplicate task then finds it claimed and does nothing), sends, and
+    only then marks it sent. A worker killed in between leaves a claim that goes stale, and the sweep
+    sends it again: nothing is lost. After MAX_SEND_ATTEMPTS failures it stops and the admin sees it.
+    """
     now = timezone.now()
-    claimed = Invitation.objects.filter(
-        pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).update(sent_at=now)
+    claimed = (
+        Invitation.objects.filter(
+            pk=invitation_id,
+            sent_at__isnull=True,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            send_attempts__lt=MAX_SEND_ATTEMPTS,
+        )
+        .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=now - SEND_CLAIM_TIMEOUT))
+        .update(send_claimed_at=now, send_attempts=F("send_attempts") + 1)
+    )
     if not claimed:
         return False
     invitation = Invitation.objects.select_related("organization", "invited_by__user").get(pk=invitation_id)
@@ -178,8 +193,9 @@ def invitation_send(*, invitation_id):
         message.send()
     except Exception:
         # Release the claim so a retry or the sweep sends it later.
-        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        Invitation.objects.filter(pk=invitation_id).update(send_claimed_at=None)
         raise
+    Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now(), send_claimed_at=None)
     return True
 
 
