@@ -43,7 +43,7 @@ endif
 test: $(VENV)/.installed var services
 	$(PY) -m ruff check .
 	@if [ -f ../shared/tools/check_layers.py ]; then $(PY) ../shared/tools/check_layers.py .; else echo "layer check skipped: ../shared/tools/check_layers.py not present"; fi
-	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	DATABASE_URL=sqlite:// $(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(PY) -m pytest --ds=config.settings.test $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
