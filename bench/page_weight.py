@@ -22,8 +22,14 @@ PY = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def kind_of(content_type):
@@ -47,15 +53,17 @@ def measure(page, url):
             raw = len(response.body())
         except Exception:  # noqa: BLE001 - bodies of cached/redirect responses are not available
             raw = 0
-        out.append({
-            "url": request.url.replace(BASE, ""),
-            "kind": kind_of(response.headers.get("content-type", "")),
-            "status": response.status,
-            "encoding": response.headers.get("content-encoding", "identity"),
-            # Chromium reports a negative size for a body served from its memory cache: nothing transferred.
-            "transferred": max(0, sizes["responseBodySize"]),
-            "raw": raw,
-        })
+        out.append(
+            {
+                "url": request.url.replace(BASE, ""),
+                "kind": kind_of(response.headers.get("content-type", "")),
+                "status": response.status,
+                "encoding": response.headers.get("content-encoding", "identity"),
+                # Chromium reports a negative size for a body served from its memory cache: nothing transferred.
+                "transferred": max(0, sizes["responseBodySize"]),
+                "raw": raw,
+            }
+        )
     return out
 
 
@@ -76,16 +84,26 @@ def report(title, rows):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", GEMBA_VAR_DIR=tmp,
-                   DJANGO_STATIC_ROOT=f"{tmp}/static", PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            GEMBA_VAR_DIR=tmp,
+            DJANGO_STATIC_ROOT=f"{tmp}/static",
+            PYTHONPATH=str(ROOT),
+        )
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
-        for cmd in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["seed_demo"],
-                    ["collectstatic", "--noinput", "-v0"]):
+        for cmd in (
+            ["migrate", "--noinput", "-v0"],
+            ["createcachetable"],
+            ["seed_demo"],
+            ["collectstatic", "--noinput", "-v0"],
+        ):
             subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         server = subprocess.Popen(
             [PY, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2", "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            cwd=ROOT,
+            env=env,
         )
         try:
             for _ in range(100):
@@ -106,13 +124,18 @@ def main():
                 state = context.storage_state()
                 context.close()
 
-                cold_context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
-                                                   has_touch=True, storage_state=state)
+                # Service workers blocked: their cache would hide what crosses the network.
+                cold_context = browser.new_context(
+                    viewport={"width": 375, "height": 812},
+                    is_mobile=True,
+                    has_touch=True,
+                    storage_state=state,
+                    service_workers="block",
+                )
                 cold_page = cold_context.new_page()
                 cold = report("Cold cache: GET /log/", measure(cold_page, f"{BASE}/log/"))
                 warm_page = cold_context.new_page()
-                warm = report("Warm cache (second visit, same browser): GET /log/",
-                              measure(warm_page, f"{BASE}/log/"))
+                warm = report("Warm cache (second visit, same browser): GET /log/", measure(warm_page, f"{BASE}/log/"))
                 browser.close()
             print(f"\nRESULT log page transferred: cold {cold:,} B, warm {warm:,} B")
         finally:
