@@ -16,5 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("org/", include("apps.organizations.urls")),
     path("", include("apps.engagements.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("schedule/", include("apps.scheduling.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.organizations",
     "apps.engagements",
+    "apps.notifications",
+    "apps.scheduling",
 ]
 
 MIDDLEWARE = [
