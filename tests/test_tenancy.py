@@ -16,6 +16,7 @@ from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
 from apps.organizations.middleware import SESSION_KEY
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
+from apps.scheduling.models import Plan, Session
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
 from tests.organizations.factories import (
@@ -25,6 +26,7 @@ from tests.organizations.factories import (
     OrganizationFactory,
     RegionFactory,
 )
+from tests.scheduling.factories import PlanFactory, SessionFactory
 
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
 
@@ -65,6 +67,11 @@ OBJECT_FOR_URL = {
     "organizations:member_edit": "membership",
     "organizations:invitation_revoke": "invitation",
     "organizations:location_edit": "location",
+    "scheduling:plan": "plan",
+    "scheduling:plan_edit": "plan",
+    "scheduling:session_move": "session",
+    "scheduling:session_skip": "session",
+    "scheduling:session_log": "session",
 }
 # Project URLs without an object id: walked below for org A's data showing up in org B's pages.
 URLS_WITHOUT_OBJECT_ID = {
@@ -81,6 +88,9 @@ URLS_WITHOUT_OBJECT_ID = {
     "engagements:log",
     "engagements:my_time",
     "engagements:feed",
+    "scheduling:schedule",
+    "scheduling:team",
+    "scheduling:plan_create",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
 URLS_WITH_TOKEN = {"organizations:invitation_accept"}
@@ -91,6 +101,7 @@ POST_ONLY = {
     "engagements:learning_add",
     "engagements:learning_delete",
     "engagements:participant_minutes",
+    "scheduling:session_skip",
 }
 
 # Org B's members: one per role, plus a user who is also an executive of org A but is acting in org B.
@@ -107,7 +118,10 @@ A_MARKERS = [
     "alpha secret learning",
     "alpha secret quote",
     "alpha-invitee@alpha.example",
+    "alpha secret plan",
 ]
+# URLs that only read: their POST changes nothing even for a member who may see the object.
+READ_ONLY = {"engagements:detail", "scheduling:plan"}
 
 
 # --- Two organizations --------------------------------------------------------------------------
@@ -128,6 +142,8 @@ def world(db):
     a_participant = ParticipantFactory(engagement=a_engagement, membership=a_dual, minutes=40)
     a_learning = LearningFactory(engagement=a_engagement, text="alpha secret learning", quote="alpha secret quote")
     a_invitation = InvitationFactory(organization=org_a, email="alpha-invitee@alpha.example", invited_by=a_admin)
+    a_plan = PlanFactory(organization=org_a, leader=a_exec, title="alpha secret plan")
+    a_session = SessionFactory(plan=a_plan, starts_at=timezone.now() - timedelta(hours=2))
 
     org_b = OrganizationFactory(name="Beta Partners", slug="beta")
     b_exec = MembershipFactory(organization=org_b, role=Role.EXECUTIVE, user__full_name="Bob Betason")
@@ -141,6 +157,8 @@ def world(db):
     b_engagement = EngagementFactory(organization=org_b, leader=b_exec, location=b_location, notes="beta notes")
     b_learning = LearningFactory(engagement=b_engagement, text="beta learning")
     b_invitation = InvitationFactory(organization=org_b, email="beta-invitee@beta.example", invited_by=b_admin)
+    b_plan = PlanFactory(organization=org_b, leader=b_exec, title="beta plan")
+    b_session = SessionFactory(plan=b_plan, starts_at=timezone.now() - timedelta(hours=2))
 
     return SimpleNamespace(
         org_a=org_a,
@@ -177,6 +195,8 @@ def world(db):
             "membership": b_exec,
             "invitation": b_invitation,
             "location": b_location,
+            "plan": b_plan,
+            "session": b_session,
         },
         a_objects={
             "engagement": a_engagement,
@@ -185,6 +205,8 @@ def world(db):
             "membership": a_exec,
             "invitation": a_invitation,
             "location": a_location,
+            "plan": a_plan,
+            "session": a_session,
         },
     )
 
@@ -219,6 +241,8 @@ def org_rows(organization):
         "engagements": list(Engagement.objects.filter(organization=organization).order_by("pk").values()),
         "participants": list(Participant.objects.filter(organization=organization).order_by("pk").values()),
         "learnings": list(Learning.objects.filter(organization=organization).order_by("pk").values()),
+        "plans": list(Plan.objects.filter(organization=organization).order_by("pk").values()),
+        "sessions": list(Session.objects.filter(organization=organization).order_by("pk").values()),
     }
 
 
@@ -247,6 +271,28 @@ def attack_payload(url_name, author):
         "organizations:member_edit": {"role": "board", "title": "changed by org B", "is_active": ""},
         "organizations:invitation_revoke": {},
         "organizations:location_edit": {"name": "Renamed by org B", "code": "X", "region": "", "address": ""},
+        "scheduling:plan": {},
+        "scheduling:plan_edit": {
+            "scope": "all",
+            "kind": "customer_call",
+            "start_time": "07:00",
+            "duration_minutes": "30",
+            "time_zone": "Europe/Oslo",
+            "notes": "changed by org B",
+        },
+        "scheduling:session_move": {"date": "2030-01-07", "time": "10:00", "duration_minutes": "30"},
+        "scheduling:session_skip": {},
+        "scheduling:session_log": {
+            "client_uuid": "6f1c1e8e-1b7a-4f7e-9a52-1f2d3c4b5a69",
+            "leader": author.pk,
+            "kind": "customer_call",
+            "location": "",
+            "duration": "30",
+            "started_at": started_at_field(),
+            "customer_type": "external",
+            "learning_kind": "idea",
+            "learning_text": "logged by org B",
+        },
     }[url_name]
 
 
@@ -305,6 +351,11 @@ CONTROL = {
     "organizations:member_edit": ("admin", 302),
     "organizations:invitation_revoke": ("admin", 302),
     "organizations:location_edit": ("admin", 302),
+    "scheduling:plan": ("executive", 200),
+    "scheduling:plan_edit": ("executive", 302),
+    "scheduling:session_move": ("executive", 302),
+    "scheduling:session_skip": ("executive", 302),
+    "scheduling:session_log": ("executive", 302),
 }
 
 
@@ -318,7 +369,7 @@ def test_walk_payloads_change_org_b_own_rows(client, world, url_name):
     response = client.post(reverse(url_name, kwargs={"pk": target.pk}), attack_payload(url_name, world.b_exec))
 
     assert response.status_code == expected
-    assert (org_rows(world.org_b) != before) is (url_name != "engagements:detail")
+    assert (org_rows(world.org_b) != before) is (url_name not in READ_ONLY)
 
 
 # Status each role of org B gets on the URLs without an object id (GET).
@@ -336,6 +387,9 @@ NO_ID_STATUS = {
     "engagements:log": {"executive": 200, "chief_of_staff": 200, "board": 403, "admin": 403, "also_member_of_a": 200},
     "engagements:my_time": dict.fromkeys(ROLES, 200),
     "engagements:feed": dict.fromkeys(ROLES, 200),
+    "scheduling:schedule": dict.fromkeys(ROLES, 200),
+    "scheduling:team": {**dict.fromkeys(ROLES, 302), "chief_of_staff": 200},
+    "scheduling:plan_create": {**dict.fromkeys(ROLES, 200), "board": 403, "admin": 403},
 }
 
 

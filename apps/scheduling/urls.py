@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "scheduling"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.schedule, name="schedule"),
+    path("team/", views.team, name="team"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("sessions/<int:pk>/move/", views.session_move, name="session_move"),
+    path("sessions/<int:pk>/skip/", views.session_skip, name="session_skip"),
+    path("sessions/<int:pk>/log/", views.session_log, name="session_log"),
+]

@@ -272,3 +272,15 @@ def test_this_and_following_from_a_past_session_is_refused(executive):
 
     assert exc_info.value.messages == ["This session is in the past; change the plan from a coming session."]
     assert Plan.objects.count() == 1
+
+
+def test_the_materialize_sweep_extends_every_running_plan(executive, organization):
+    other = MembershipFactory(organization=organization, role="executive")
+    create_plan(executive)
+    create_plan(other)
+    ended = create_plan(executive, end_date=date(2026, 3, 9))
+
+    created = services.plans_materialize_all(now=NOW + timedelta(days=7))
+
+    assert created == 2
+    assert ended.sessions.count() == 2

@@ -1,0 +1,166 @@
+from datetime import time
+
+from django import forms
+from django.utils import timezone
+
+from apps.accounts.forms import TIME_ZONE_CHOICES
+from apps.core.forms import BootstrapMixin
+from apps.engagements.forms import LeaderChoiceField, LocationChoiceField
+from apps.engagements.models import MAX_MINUTES, Kind
+
+from .recurrence import Cadence, normalize_rule
+from .services import Scope
+
+DURATION_ERRORS = {
+    "min_value": "Enter between 1 and 1440 minutes.",
+    "max_value": "Enter between 1 and 1440 minutes (a day at most).",
+}
+
+
+class PlanFieldsMixin(BootstrapMixin, forms.Form):
+    """What a plan's creation and its edits share."""
+
+    kind = forms.ChoiceField(label="Kind of customer time", choices=Kind.choices)
+    title = forms.CharField(required=False, max_length=150, help_text="Optional, e.g. “Tuesday store walk”.")
+    start_time = forms.TimeField(
+        label="Starts at (local time)", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=1,
+        max_value=MAX_MINUTES,
+        initial=60,
+        error_messages=DURATION_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
+    end_date = forms.DateField(
+        label="Ends on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    location = LocationChoiceField(queryset=None, required=False, empty_label="Any location")
+    region = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any region")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reminder_lead_minutes = forms.CharField(
+        label="Remind before (minutes, comma-separated)",
+        required=False,
+        help_text="Empty: the leader's own setting (by default 1440 and 60 = a day and an hour before).",
+    )
+
+    def setup_places(self, *, locations, regions):
+        self.fields["location"].queryset = locations
+        self.fields["region"].queryset = regions
+
+    def clean_reminder_lead_minutes(self):
+        text = self.cleaned_data.get("reminder_lead_minutes", "").strip()
+        if not text:
+            return []
+        try:
+            values = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
+        except ValueError as exc:
+            raise forms.ValidationError("Enter whole minutes separated by commas, e.g. 1440, 60.") from exc
+        if len(values) > 5 or any(not 1 <= value <= 10080 for value in values):
+            raise forms.ValidationError("Up to 5 values, each between 1 and 10080 minutes (a week).")
+        return values
+
+
+class PlanForm(PlanFieldsMixin):
+    leader = LeaderChoiceField(label="For", queryset=None, empty_label=None)
+    cadence = forms.ChoiceField(label="How often", choices=Cadence.CHOICES, initial=Cadence.WEEKLY)
+    interval = forms.IntegerField(
+        label="Every how many weeks",
+        required=False,
+        min_value=2,
+        max_value=12,
+        initial=2,
+        help_text="For “Every few weeks”.",
+    )
+    custom_rule = forms.CharField(
+        label="RRULE", required=False, max_length=500, help_text="For “Custom”, e.g. FREQ=WEEKLY;BYDAY=MO,TH."
+    )
+    start_date = forms.DateField(label="First session on", widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = [
+        "leader",
+        "kind",
+        "title",
+        "cadence",
+        "interval",
+        "custom_rule",
+        "start_date",
+        "start_time",
+        "duration_minutes",
+        "time_zone",
+        "end_date",
+        "location",
+        "region",
+        "reminder_lead_minutes",
+        "notes",
+    ]
+
+    def __init__(self, *args, leaders, locations, regions, default_zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders
+        self.setup_places(locations=locations, regions=regions)
+        if not self.is_bound:
+            self.initial.setdefault("time_zone", default_zone)
+            self.initial.setdefault("start_time", time(9, 0))
+            self.initial.setdefault("start_date", timezone.localdate())
+            first = leaders.first()
+            if first is not None:
+                self.initial.setdefault("leader", first.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end must be on or after the first session.")
+        cadence = cleaned.get("cadence")
+        if cadence == Cadence.EVERY_N_WEEKS and not cleaned.get("interval"):
+            self.add_error("interval", "Enter every how many weeks (2 to 12).")
+        if cadence == Cadence.CUSTOM:
+            try:
+                cleaned["custom_rule"] = normalize_rule(cleaned.get("custom_rule", ""))
+            except forms.ValidationError as exc:
+                self.add_error("custom_rule", exc.message_dict["rrule"])
+        return cleaned
+
+
+class PlanEditForm(PlanFieldsMixin):
+    scope = forms.ChoiceField(label="Apply to", choices=Scope.CHOICES[1:], widget=forms.RadioSelect)
+
+    field_order = ["scope"]
+
+    def __init__(self, *args, plan, locations, regions, from_session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_places(locations=locations, regions=regions)
+        self.fields["scope"].widget.attrs["class"] = "form-check-input"
+        if from_session is None:
+            self.fields["scope"].choices = [(Scope.ALL, "All coming sessions of the plan")]
+        self.fields["scope"].initial = Scope.FOLLOWING if from_session is not None else Scope.ALL
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "kind": plan.kind,
+                    "title": plan.title,
+                    "start_time": plan.start_time,
+                    "duration_minutes": plan.duration_minutes,
+                    "time_zone": plan.time_zone,
+                    "end_date": plan.end_date,
+                    "location": plan.location_id,
+                    "region": plan.region_id,
+                    "notes": plan.notes,
+                    "reminder_lead_minutes": ", ".join(str(m) for m in plan.reminder_lead_minutes),
+                }
+            )
+
+
+class SessionMoveForm(BootstrapMixin, forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duration_minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=1,
+        max_value=MAX_MINUTES,
+        error_messages=DURATION_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )

@@ -1,0 +1,220 @@
+"""Scheduling pages: plan, see the coming weeks, move, skip, log; who may do what."""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.engagements.models import Engagement
+from apps.scheduling import services
+from apps.scheduling.models import Plan, Session
+from tests.engagements.helpers import error_div
+from tests.organizations.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_post(leader, **overrides):
+    data = {
+        "leader": str(leader.pk),
+        "kind": "store_visit",
+        "title": "Tuesday store walk",
+        "cadence": "weekly",
+        "interval": "",
+        "custom_rule": "",
+        "start_date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        "start_time": "09:00",
+        "duration_minutes": "60",
+        "time_zone": "Europe/Oslo",
+        "end_date": "",
+        "location": "",
+        "region": "",
+        "reminder_lead_minutes": "",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_plan(leader, start=None, **kwargs):
+    # Materialized as if planned a week ago, so that some sessions are already past.
+    kwargs.setdefault("now", timezone.now() - timedelta(days=8))
+    return services.plan_create(
+        created_by=leader,
+        leader=leader,
+        kind=kwargs.pop("kind", "customer_call"),
+        cadence="weekly",
+        start_date=start or timezone.localdate() - timedelta(days=7),
+        start_time=time(9, 0),
+        time_zone="Europe/London",
+        duration_minutes=30,
+        **kwargs,
+    )
+
+
+def test_a_chief_of_staff_plans_for_a_supported_executive(client_for, chief_of_staff, executive):
+    response = client_for(chief_of_staff).post("/schedule/plans/new/", plan_post(executive))
+
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/schedule/plans/{plan.pk}/"
+    assert (plan.leader, plan.created_by, plan.rrule) == (executive, chief_of_staff, plan.rrule)
+    assert plan.sessions.count() == 13
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"duration_minutes": "0"}, "id_duration_minutes", "Enter between 1 and 1440 minutes."),
+        ({"duration_minutes": "1441"}, "id_duration_minutes", "Enter between 1 and 1440 minutes (a day at most)."),
+        ({"end_date": "2000-01-01"}, "id_end_date", "The end must be on or after the first session."),
+        (
+            {"cadence": "custom", "custom_rule": "FREQ=SOMETIMES"},
+            "id_custom_rule",
+            "This is not a valid RRULE (invalid &#x27;FREQ&#x27;: SOMETIMES).",
+        ),
+        ({"cadence": "custom"}, "id_custom_rule", "Enter a rule, e.g. FREQ=WEEKLY;BYDAY=TU."),
+        ({"cadence": "every_n_weeks"}, "id_interval", "Enter every how many weeks (2 to 12)."),
+        (
+            {"reminder_lead_minutes": "soon"},
+            "id_reminder_lead_minutes",
+            "Enter whole minutes separated by commas, e.g. 1440, 60.",
+        ),
+        (
+            {"time_zone": "Mars/Olympus"},
+            "id_time_zone",
+            "Select a valid choice. Mars/Olympus is not one of the available choices.",
+        ),
+    ],
+)
+def test_bad_plans_show_the_message_next_to_the_field_and_save_nothing(
+    client_for, executive, overrides, field, message
+):
+    html = client_for(executive).post("/schedule/plans/new/", plan_post(executive, **overrides)).content.decode()
+
+    assert error_div(field, message) in html
+    assert (Plan.objects.count(), Session.objects.count()) == (0, 0)
+
+
+def test_an_unsupported_executive_is_not_a_choice(client_for, organization, chief_of_staff):
+    stranger = MembershipFactory(organization=organization, role="executive")
+
+    html = client_for(chief_of_staff).post("/schedule/plans/new/", plan_post(stranger)).content.decode()
+
+    assert error_div("id_leader", "Select a valid choice. That choice is not one of the available choices.") in html
+    assert Plan.objects.count() == 0
+
+
+def test_board_members_cannot_plan_move_skip_or_log(client_for, board_member, executive):
+    plan = make_plan(executive)
+    session = plan.sessions.order_by("starts_at").first()
+    client = client_for(board_member)
+    before = list(Session.objects.values())
+
+    statuses = [
+        client.post("/schedule/plans/new/", plan_post(executive)).status_code,
+        client.post(f"/schedule/plans/{plan.pk}/edit/", {"scope": "all"}).status_code,
+        client.post(f"/schedule/sessions/{session.pk}/move/", {}).status_code,
+        client.post(f"/schedule/sessions/{session.pk}/skip/").status_code,
+        client.post(f"/schedule/sessions/{session.pk}/log/", {}).status_code,
+    ]
+
+    assert statuses == [403, 403, 403, 403, 403]
+    assert list(Session.objects.values()) == before
+    assert Plan.objects.count() == 1
+
+
+def test_schedule_shows_six_weeks_and_what_is_not_logged(client_for, executive):
+    make_plan(executive)
+
+    response = client_for(executive).get("/schedule/")
+
+    html = response.content.decode()
+    assert [week["monday"].weekday() for week in response.context["weeks"]] == [0] * 6
+    assert "Not logged yet" in html
+    assert "Log it</a>" in html
+
+
+def test_log_it_prefills_from_the_session_and_marks_it_done(client_for, executive):
+    plan = make_plan(executive)
+    session = plan.sessions.order_by("starts_at").first()
+    page = client_for(executive).get(f"/schedule/sessions/{session.pk}/log/").content.decode()
+    assert (
+        '<input type="radio" name="kind" value="customer_call" class="btn-check" id="id_kind_4" required checked>'
+        in page
+    )
+    assert '<input type="radio" name="duration" value="30" class="btn-check" id="id_duration_1" checked>' in page
+
+    response = client_for(executive).post(
+        f"/schedule/sessions/{session.pk}/log/",
+        {
+            "client_uuid": str(uuid.uuid4()),
+            "leader": str(executive.pk),
+            "kind": "customer_call",
+            "location": "",
+            "duration": "30",
+            "started_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "customer_type": "external",
+            "learning_kind": "idea",
+            "learning_text": "Wants a callback before 9.",
+        },
+    )
+
+    engagement = Engagement.objects.get()
+    session.refresh_from_db()
+    assert response["Location"] == f"/engagements/{engagement.pk}/"
+    assert (session.status, session.engagement) == ("done", engagement)
+
+
+def test_move_and_skip_from_the_schedule(client_for, executive):
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    first, second = plan.sessions.order_by("starts_at")[:2]
+    client = client_for(executive)
+
+    moved = client.post(
+        f"/schedule/sessions/{first.pk}/move/", {"date": "2030-01-08", "time": "15:45", "duration_minutes": "50"}
+    )
+    skipped = client.post(f"/schedule/sessions/{second.pk}/skip/")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (moved.status_code, skipped.status_code) == (302, 302)
+    assert first.starts_at == datetime(2030, 1, 8, 15, 45, tzinfo=UTC)
+    assert (first.duration_minutes, first.is_exception) == (50, True)
+    assert second.status == "cancelled"
+
+
+def test_team_overview_counts_per_supported_executive(client_for, chief_of_staff, executive):
+    plan = make_plan(executive, start=timezone.localdate() - timedelta(days=35))
+    services.sessions_mark_missed(now=timezone.now())
+
+    response = client_for(chief_of_staff).get("/schedule/team/")
+
+    [row] = list(response.context["rows"])
+    assert row == executive
+    assert row.upcoming == 2
+    assert (
+        row.missed == plan.sessions.filter(status="missed", starts_at__gte=timezone.now() - timedelta(days=30)).count()
+    )
+    assert row.unlogged == plan.sessions.filter(status="planned", ends_at__lt=timezone.now()).count()
+
+
+def test_plan_page_explains_clock_changes(client_for, executive):
+    plan = services.plan_create(
+        created_by=executive,
+        leader=executive,
+        kind="store_visit",
+        cadence="weekly",
+        start_date=date(2030, 3, 3),
+        start_time=time(2, 30),
+        time_zone="Europe/Oslo",
+        duration_minutes=30,
+    )
+
+    html = client_for(executive).get(f"/schedule/plans/{plan.pk}/").content.decode()
+
+    assert (
+        "02:30 does not exist on 31 March 2030 in Europe/Oslo (clocks go forward): that session starts at 03:30."
+        in html
+    )
