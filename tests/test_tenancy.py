@@ -72,6 +72,7 @@ OBJECT_FOR_URL = {
     "scheduling:session_move": "session",
     "scheduling:session_skip": "session",
     "scheduling:session_log": "session",
+    "scheduling:session_ics": "session",
 }
 # Project URLs without an object id: walked below for org A's data showing up in org B's pages.
 URLS_WITHOUT_OBJECT_ID = {
@@ -91,9 +92,10 @@ URLS_WITHOUT_OBJECT_ID = {
     "scheduling:schedule",
     "scheduling:team",
     "scheduling:plan_create",
+    "scheduling:calendar",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
-URLS_WITH_TOKEN = {"organizations:invitation_accept"}
+URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed"}
 # `require_POST` views answer 405 to GET whatever the id (nothing about the object is looked up).
 POST_ONLY = {
     "organizations:switch",
@@ -121,7 +123,7 @@ A_MARKERS = [
     "alpha secret plan",
 ]
 # URLs that only read: their POST changes nothing even for a member who may see the object.
-READ_ONLY = {"engagements:detail", "scheduling:plan"}
+READ_ONLY = {"engagements:detail", "scheduling:plan", "scheduling:session_ics"}
 
 
 # --- Two organizations --------------------------------------------------------------------------
@@ -282,6 +284,7 @@ def attack_payload(url_name, author):
         },
         "scheduling:session_move": {"date": "2030-01-07", "time": "10:00", "duration_minutes": "30"},
         "scheduling:session_skip": {},
+        "scheduling:session_ics": {},
         "scheduling:session_log": {
             "client_uuid": "6f1c1e8e-1b7a-4f7e-9a52-1f2d3c4b5a69",
             "leader": author.pk,
@@ -356,6 +359,7 @@ CONTROL = {
     "scheduling:session_move": ("executive", 302),
     "scheduling:session_skip": ("executive", 302),
     "scheduling:session_log": ("executive", 302),
+    "scheduling:session_ics": ("executive", 200),
 }
 
 
@@ -390,6 +394,7 @@ NO_ID_STATUS = {
     "scheduling:schedule": dict.fromkeys(ROLES, 200),
     "scheduling:team": {**dict.fromkeys(ROLES, 302), "chief_of_staff": 200},
     "scheduling:plan_create": {**dict.fromkeys(ROLES, 200), "board": 403, "admin": 403},
+    "scheduling:calendar": dict.fromkeys(ROLES, 200),
 }
 
 

@@ -108,3 +108,25 @@ class Session(BaseModel):
 
     def __str__(self):
         return f"{self.plan.label} on {self.occurrence_date:%Y-%m-%d}"
+
+
+class CalendarFeed(BaseModel):
+    """A member's private calendar subscription: the token in the URL is the only key. Revocable."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="calendar_feeds")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(revoked_at__isnull=True), name="calendar_feed_one_active"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Calendar of {self.membership.display_name}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.organizations import selectors as org_selectors
 
-from .models import Plan, Session, SessionStatus
+from .models import CalendarFeed, Plan, Session, SessionStatus
 
 
 def plan_get(*, organization, pk):
@@ -86,4 +86,30 @@ def team_overview(*, membership, now=None):
             ),
         )
         .order_by("-missed", "-unlogged", "user__full_name")
+    )
+
+
+def calendar_feed_active(*, membership):
+    return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).first()
+
+
+def calendar_feed_by_token(*, token):
+    return (
+        CalendarFeed.objects.filter(
+            token=token, revoked_at__isnull=True, membership__is_active=True, membership__user__is_active=True
+        )
+        .select_related("membership__organization", "membership__user")
+        .first()
+    )
+
+
+def calendar_sessions(*, membership, now=None, past_days=60):
+    """What a member's calendar carries: their own sessions, or those of the executives they support."""
+    now = now or timezone.now()
+    leaders = org_selectors.leaders_for(membership=membership)
+    return (
+        Session.objects.for_organization(membership.organization_id)
+        .filter(leader__in=leaders, starts_at__gte=now - timedelta(days=past_days))
+        .select_related("plan", "location", "leader__user")
+        .order_by("starts_at", "id")
     )

@@ -1,5 +1,6 @@
 """Writes for recurring customer time: plans, their sessions, and what happens to each session."""
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from apps.engagements import services as engagement_services
 from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for
 
-from .models import Plan, Session, SessionStatus
+from .models import CalendarFeed, Plan, Session, SessionStatus
 from .recurrence import build_rule, expand
 
 HORIZON_DAYS = 90
@@ -313,3 +314,17 @@ def default_start(now=None):
     """Next week's same weekday at 09:00: what a new plan form suggests."""
     today = timezone.localdate(now)
     return today + timedelta(days=7), time(9, 0)
+
+
+@transaction.atomic
+def calendar_feed_rotate(*, membership):
+    """A new private subscription URL; the old one stops working at once."""
+    calendar_feed_revoke(membership=membership)
+    return CalendarFeed.objects.create(
+        organization_id=membership.organization_id, membership=membership, token=secrets.token_urlsafe(32)
+    )
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, membership):
+    return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=timezone.now())

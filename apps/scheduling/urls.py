@@ -13,4 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/move/", views.session_move, name="session_move"),
     path("sessions/<int:pk>/skip/", views.session_skip, name="session_skip"),
     path("sessions/<int:pk>/log/", views.session_log, name="session_log"),
+    path("sessions/<int:pk>/session.ics", views.session_ics, name="session_ics"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

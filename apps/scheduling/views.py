@@ -3,10 +3,11 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import add_service_errors
@@ -18,6 +19,7 @@ from apps.organizations.permissions import can_act_for, can_log_customer_time
 
 from . import selectors, services
 from .forms import PlanEditForm, PlanForm, SessionMoveForm
+from .ical import calendar_bytes
 from .models import Plan, Session
 from .recurrence import clock_change_notes
 
@@ -293,3 +295,47 @@ def team(request):
     if not membership.is_chief_of_staff:
         return redirect("scheduling:schedule")
     return render(request, "scheduling/team.html", {"rows": selectors.team_overview(membership=membership)})
+
+
+@membership_required()
+def calendar(request):
+    """The member's private subscription URL: show, create, replace or revoke it."""
+    membership = request.membership
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(membership=membership)
+            messages.success(request, "The calendar link no longer works.")
+        else:
+            services.calendar_feed_rotate(membership=membership)
+            messages.success(request, "New calendar link ready; the old one no longer works.")
+        return redirect("scheduling:calendar")
+    feed = selectors.calendar_feed_active(membership=membership)
+    url = None
+    if feed is not None:
+        url = request.build_absolute_uri(reverse("scheduling:calendar_feed", args=[feed.token]))
+    return render(request, "scheduling/calendar.html", {"feed": feed, "feed_url": url})
+
+
+@never_cache
+def calendar_feed(request, token):
+    """The subscription itself: no login (calendar apps cannot log in); the token is the key."""
+    feed = selectors.calendar_feed_by_token(token=token)
+    if feed is None:
+        raise Http404
+    membership = feed.membership
+    body = calendar_bytes(
+        selectors.calendar_sessions(membership=membership),
+        name=f"Gemba · {membership.organization.name}",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="gemba.ics"'
+    return response
+
+
+@membership_required()
+def session_ics(request, pk):
+    """One session as an .ics file to add to any calendar."""
+    session = _get_session(request.membership, pk)
+    response = HttpResponse(calendar_bytes([session]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gemba-session-{session.pk}.ics"'
+    return response
