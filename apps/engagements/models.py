@@ -34,6 +34,10 @@ KINDS_AT_A_LOCATION = {
 }
 
 
+# What counts towards a leader's customer-time target: everything but "other".
+CUSTOMER_FACING_KINDS = frozenset(Kind.values) - {Kind.OTHER}
+
+
 class CustomerType(models.TextChoices):
     EXTERNAL = "external", "External customers"
     INTERNAL = "internal", "Internal customers (colleagues)"

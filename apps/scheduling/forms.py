@@ -1,4 +1,5 @@
 from datetime import time
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -8,6 +9,7 @@ from apps.core.forms import BootstrapMixin
 from apps.engagements.forms import LeaderChoiceField, LocationChoiceField
 from apps.engagements.models import MAX_MINUTES, Kind
 
+from .models import TargetPeriod
 from .recurrence import Cadence, normalize_rule
 from .services import Scope
 
@@ -164,3 +166,18 @@ class SessionMoveForm(BootstrapMixin, forms.Form):
         error_messages=DURATION_ERRORS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class TargetForm(BootstrapMixin, forms.Form):
+    leader = LeaderChoiceField(
+        label="For", queryset=None, required=False, empty_label="Everyone (organization default)"
+    )
+    hours = forms.DecimalField(label="Hours", min_value=Decimal("0.5"), max_value=1000, decimal_places=1)
+    period = forms.ChoiceField(choices=TargetPeriod.choices, initial=TargetPeriod.MONTH)
+    counts_from = forms.DateField(label="Balance counts from", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, executives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = executives
+        if not self.is_bound:
+            self.initial.setdefault("counts_from", timezone.localdate().replace(day=1))

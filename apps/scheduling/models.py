@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -130,3 +132,38 @@ class CalendarFeed(BaseModel):
 
     def __str__(self):
         return f"Calendar of {self.membership.display_name}"
+
+
+class TargetPeriod(models.TextChoices):
+    MONTH = "month", "per month"
+    QUARTER = "quarter", "per quarter"
+
+
+class Target(BaseModel):
+    """Hours of customer-facing time expected per period: the organization's default (no leader) or one
+    leader's own. The balance is counted from `counts_from` and carries over from period to period."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="targets")
+    leader = models.ForeignKey(Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="targets")
+    hours = models.DecimalField(
+        max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(1000)]
+    )
+    period = models.CharField(max_length=10, choices=TargetPeriod.choices, default=TargetPeriod.MONTH)
+    counts_from = models.DateField(help_text="First day the balance counts from.")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["leader_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(leader__isnull=True), name="target_one_default_per_org"
+            ),
+            models.UniqueConstraint(fields=["leader"], name="target_one_per_leader"),
+            models.CheckConstraint(condition=Q(hours__gte=Decimal("0.5")), name="target_hours_positive"),
+            models.CheckConstraint(condition=Q(period__in=TargetPeriod.values), name="target_period_valid"),
+        ]
+
+    def __str__(self):
+        who = self.leader.display_name if self.leader_id else "Organization default"
+        return f"{who}: {self.hours} h {self.get_period_display()}"

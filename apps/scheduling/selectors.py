@@ -1,13 +1,16 @@
 """Reads for plans and sessions; every read starts from an organization."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
+from apps.engagements.models import CUSTOMER_FACING_KINDS, Participant
 from apps.organizations import selectors as org_selectors
 
-from .models import CalendarFeed, Plan, Session, SessionStatus
+from .models import CalendarFeed, Plan, Session, SessionStatus, Target, TargetPeriod
 
 
 def plan_get(*, organization, pk):
@@ -113,3 +116,76 @@ def calendar_sessions(*, membership, now=None, past_days=60):
         .select_related("plan", "location", "leader__user")
         .order_by("starts_at", "id")
     )
+
+
+# --- Targets and the running balance ------------------------------------------------------------
+def target_for(*, leader):
+    """The leader's own target, else the organization's default, else None."""
+    targets = {
+        t.leader_id: t
+        for t in Target.objects.for_organization(leader.organization_id).filter(
+            Q(leader=leader) | Q(leader__isnull=True)
+        )
+    }
+    return targets.get(leader.pk) or targets.get(None)
+
+
+def period_start(day, period):
+    first_month = day.month if period == TargetPeriod.MONTH else (day.month - 1) // 3 * 3 + 1
+    return date(day.year, first_month, 1)
+
+
+def next_period_start(start, period):
+    months = 1 if period == TargetPeriod.MONTH else 3
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def target_status(*, leader, now=None):
+    """This period's customer-facing minutes against the target, and the balance carried in.
+
+    Per-period sums come from one SQL query (grouped by month or quarter on the leader's clock); only the
+    handful of period totals are then walked to carry the balance forward.
+    """
+    target = target_for(leader=leader)
+    if target is None:
+        return None
+    zone = ZoneInfo(leader.time_zone_name)
+    today = timezone.localtime(now, zone).date()
+    period = target.period
+    current = period_start(today, period)
+    first = period_start(target.counts_from, period)
+    trunc = TruncMonth if period == TargetPeriod.MONTH else TruncQuarter
+    rows = (
+        Participant.objects.filter(
+            membership=leader,
+            engagement__kind__in=CUSTOMER_FACING_KINDS,
+            engagement__started_at__gte=datetime.combine(max(first, target.counts_from), time.min, tzinfo=zone),
+            engagement__started_at__lt=datetime.combine(next_period_start(current, period), time.min, tzinfo=zone),
+        )
+        .annotate(bucket=trunc("engagement__started_at", tzinfo=zone))
+        .values("bucket")
+        .annotate(minutes=Sum("minutes"))
+    )
+    by_period = {timezone.localtime(row["bucket"], zone).date(): row["minutes"] for row in rows}
+    target_minutes = int(target.hours * 60)
+    carried, start = 0, first
+    while start < current:
+        carried += by_period.get(start, 0) - target_minutes
+        start = next_period_start(start, period)
+    actual = by_period.get(current, 0)
+    return {
+        "target": target,
+        "period": period,
+        "period_start": current,
+        "target_minutes": target_minutes,
+        "actual_minutes": actual,
+        "carried_minutes": carried,
+        "to_go_minutes": max(0, target_minutes - carried - actual),
+        "balance_minutes": carried + actual - target_minutes,
+        "percent": min(100, round(100 * actual / target_minutes)) if target_minutes else 0,
+    }
+
+
+def target_list(*, organization):
+    return Target.objects.for_organization(organization).select_related("leader__user")

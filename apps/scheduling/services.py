@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from apps.engagements import services as engagement_services
 from apps.organizations.models import Role
-from apps.organizations.permissions import can_act_for
+from apps.organizations.permissions import can_act_for, can_manage_organization
 
-from .models import CalendarFeed, Plan, Session, SessionStatus
+from .models import CalendarFeed, Plan, Session, SessionStatus, Target
 from .recurrence import build_rule, expand
 
 HORIZON_DAYS = 90
@@ -328,3 +328,27 @@ def calendar_feed_rotate(*, membership):
 @transaction.atomic
 def calendar_feed_revoke(*, membership):
     return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def target_set(*, organization, acting, hours, period, counts_from, leader=None):
+    """Set the organization's default target (leader=None) or one leader's own. Admins only."""
+    if not can_manage_organization(acting) or acting.organization_id != organization.pk:
+        raise PermissionDenied("Only admins set targets.")
+    if leader is not None and (leader.organization_id != organization.pk or leader.role != Role.EXECUTIVE):
+        raise ValidationError({"leader": "Targets are for executives of this organization."})
+    target = Target.objects.filter(organization=organization, leader=leader).first() or Target(
+        organization=organization, leader=leader
+    )
+    target.hours, target.period, target.counts_from = hours, period, counts_from
+    target.full_clean(validate_constraints=False)
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_clear(*, organization, acting, leader):
+    """Drop a leader's own target: the organization's default applies again."""
+    if not can_manage_organization(acting) or acting.organization_id != organization.pk:
+        raise PermissionDenied("Only admins set targets.")
+    return Target.objects.filter(organization=organization, leader=leader).delete()[0]

@@ -7,6 +7,7 @@ app_name = "scheduling"
 urlpatterns = [
     path("", views.schedule, name="schedule"),
     path("team/", views.team, name="team"),
+    path("targets/", views.targets, name="targets"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),

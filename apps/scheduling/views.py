@@ -15,10 +15,10 @@ from apps.engagements import selectors as engagement_selectors
 from apps.engagements.forms import DURATION_PRESETS, QuickLogForm
 from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
-from apps.organizations.permissions import can_act_for, can_log_customer_time
+from apps.organizations.permissions import can_act_for, can_log_customer_time, can_manage_organization
 
 from . import selectors, services
-from .forms import PlanEditForm, PlanForm, SessionMoveForm
+from .forms import PlanEditForm, PlanForm, SessionMoveForm, TargetForm
 from .ical import calendar_bytes
 from .models import Plan, Session
 from .recurrence import clock_change_notes
@@ -76,6 +76,7 @@ def schedule(request):
             ]
             weeks.append({"monday": first_day, "sessions": in_week})
         context.update(
+            target=selectors.target_status(leader=leader),
             weeks=weeks,
             attention=list(selectors.sessions_needing_attention(leader=leader)),
             plans=list(selectors.plans_for_leader(leader=leader)),
@@ -294,7 +295,41 @@ def team(request):
     membership = request.membership
     if not membership.is_chief_of_staff:
         return redirect("scheduling:schedule")
-    return render(request, "scheduling/team.html", {"rows": selectors.team_overview(membership=membership)})
+    rows = list(selectors.team_overview(membership=membership))
+    for row in rows:  # a handful of executives per chief of staff; two queries each
+        row.target = selectors.target_status(leader=row)
+    return render(request, "scheduling/team.html", {"rows": rows})
+
+
+@membership_required()
+def targets(request):
+    """Customer-time targets: the organization's default and per-executive overrides (admins change them)."""
+    membership = request.membership
+    organization = membership.organization
+    can_manage = can_manage_organization(membership)
+    executives = org_selectors.executives(organization=organization.pk)
+    form = TargetForm(request.POST or None, executives=executives) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("Only admins set targets.")
+        clear = request.POST.get("clear", "")
+        if clear.isdigit():
+            leader = executives.filter(pk=clear).first()
+            if leader is None:
+                raise Http404
+            services.target_clear(organization=organization, acting=membership, leader=leader)
+            messages.success(request, f"{leader.display_name} now follows the organization's target.")
+            return redirect("scheduling:targets")
+        if form.is_valid():
+            try:
+                services.target_set(organization=organization, acting=membership, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Target saved.")
+                return redirect("scheduling:targets")
+    context = {"form": form, "targets": selectors.target_list(organization=organization.pk)}
+    return render(request, "scheduling/targets.html", context)
 
 
 @membership_required()

@@ -18,6 +18,15 @@ def minutes(value):
     return f"{mins} min"
 
 
+@register.filter
+def signed_minutes(value):
+    """A balance: "+2 h", "-45 min" (with a true minus sign), "0 min"."""
+    total = int(value or 0)
+    if total == 0:
+        return "0 min"
+    return ("+" if total > 0 else "\u2212") + minutes(abs(total))
+
+
 @register.simple_tag(takes_context=True)
 def query_transform(context, **kwargs):
     """The current query string with some parameters replaced (pagination links keep filters)."""
