@@ -93,6 +93,7 @@ URLS_WITHOUT_OBJECT_ID = {
     "scheduling:team",
     "scheduling:plan_create",
     "scheduling:calendar",
+    "scheduling:targets",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
 URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed"}
@@ -395,6 +396,7 @@ NO_ID_STATUS = {
     "scheduling:team": {**dict.fromkeys(ROLES, 302), "chief_of_staff": 200},
     "scheduling:plan_create": {**dict.fromkeys(ROLES, 200), "board": 403, "admin": 403},
     "scheduling:calendar": dict.fromkeys(ROLES, 200),
+    "scheduling:targets": dict.fromkeys(ROLES, 200),
 }
 
 
