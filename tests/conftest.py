@@ -65,6 +65,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_browser)
 
 
+# --- Browser: one Playwright + Chromium for the whole run (two sync Playwrights cannot coexist) -----
+# Playwright's sync API runs an event loop in this thread; the ORM calls in tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 # --- Celery: the project's own app with a real worker thread (celery.contrib.pytest) -------------
 @pytest.fixture(scope="session")
 def celery_app():

@@ -11,9 +11,11 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
+from apps.notifications.models import Notification, NotificationPreference, Reminder
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory, ReminderFactory
 from tests.organizations.factories import (
     InvitationFactory,
     LocationFactory,
@@ -39,6 +41,9 @@ FACTORIES = {
     Engagement: EngagementFactory,
     Participant: ParticipantFactory,
     Learning: LearningFactory,
+    Reminder: ReminderFactory,
+    Notification: NotificationFactory,
+    NotificationPreference: NotificationPreferenceFactory,
 }
 
 
@@ -55,6 +60,9 @@ def rows(db):
     LearningFactory(engagement=engagement, text="x marks the spot")
     InvitationFactory(organization=engagement.organization, email="x@example.com", role=Role.BOARD)
     Group.objects.create(name="Auditors")
+    reminder = ReminderFactory(recipient__organization=engagement.organization, title="x-ray visit")
+    NotificationFactory(recipient=reminder.recipient, reminder=reminder, title="x-ray visit")
+    NotificationPreferenceFactory(user=reminder.recipient.user)
     return engagement
 
 

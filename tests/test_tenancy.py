@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
+from apps.notifications.models import Notification
 from apps.organizations.middleware import SESSION_KEY
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
 from apps.scheduling.models import Plan, Session
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.notifications.factories import NotificationFactory
 from tests.organizations.factories import (
     InvitationFactory,
     LocationFactory,
@@ -73,6 +75,7 @@ OBJECT_FOR_URL = {
     "scheduling:session_skip": "session",
     "scheduling:session_log": "session",
     "scheduling:session_ics": "session",
+    "notifications:mark_read": "notification",
 }
 # Project URLs without an object id: walked below for org A's data showing up in org B's pages.
 URLS_WITHOUT_OBJECT_ID = {
@@ -94,9 +97,12 @@ URLS_WITHOUT_OBJECT_ID = {
     "scheduling:plan_create",
     "scheduling:calendar",
     "scheduling:targets",
+    "notifications:list",
+    "notifications:mark_all_read",
+    "notifications:preferences",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
-URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed"}
+URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed", "notifications:unsubscribe"}
 # `require_POST` views answer 405 to GET whatever the id (nothing about the object is looked up).
 POST_ONLY = {
     "organizations:switch",
@@ -105,6 +111,8 @@ POST_ONLY = {
     "engagements:learning_delete",
     "engagements:participant_minutes",
     "scheduling:session_skip",
+    "notifications:mark_read",
+    "notifications:mark_all_read",
 }
 
 # Org B's members: one per role, plus a user who is also an executive of org A but is acting in org B.
@@ -122,6 +130,7 @@ A_MARKERS = [
     "alpha secret quote",
     "alpha-invitee@alpha.example",
     "alpha secret plan",
+    "alpha secret notification",
 ]
 # URLs that only read: their POST changes nothing even for a member who may see the object.
 READ_ONLY = {"engagements:detail", "scheduling:plan", "scheduling:session_ics"}
@@ -147,6 +156,7 @@ def world(db):
     a_invitation = InvitationFactory(organization=org_a, email="alpha-invitee@alpha.example", invited_by=a_admin)
     a_plan = PlanFactory(organization=org_a, leader=a_exec, title="alpha secret plan")
     a_session = SessionFactory(plan=a_plan, starts_at=timezone.now() - timedelta(hours=2))
+    a_notification = NotificationFactory(recipient=a_dual, title="alpha secret notification")
 
     org_b = OrganizationFactory(name="Beta Partners", slug="beta")
     b_exec = MembershipFactory(organization=org_b, role=Role.EXECUTIVE, user__full_name="Bob Betason")
@@ -162,6 +172,7 @@ def world(db):
     b_invitation = InvitationFactory(organization=org_b, email="beta-invitee@beta.example", invited_by=b_admin)
     b_plan = PlanFactory(organization=org_b, leader=b_exec, title="beta plan")
     b_session = SessionFactory(plan=b_plan, starts_at=timezone.now() - timedelta(hours=2))
+    b_notification = NotificationFactory(recipient=b_exec, title="beta notification")
 
     return SimpleNamespace(
         org_a=org_a,
@@ -200,6 +211,7 @@ def world(db):
             "location": b_location,
             "plan": b_plan,
             "session": b_session,
+            "notification": b_notification,
         },
         a_objects={
             "engagement": a_engagement,
@@ -210,6 +222,7 @@ def world(db):
             "location": a_location,
             "plan": a_plan,
             "session": a_session,
+            "notification": a_notification,
         },
     )
 
@@ -246,6 +259,7 @@ def org_rows(organization):
         "learnings": list(Learning.objects.filter(organization=organization).order_by("pk").values()),
         "plans": list(Plan.objects.filter(organization=organization).order_by("pk").values()),
         "sessions": list(Session.objects.filter(organization=organization).order_by("pk").values()),
+        "notifications": list(Notification.objects.filter(organization=organization).order_by("pk").values()),
     }
 
 
@@ -286,6 +300,7 @@ def attack_payload(url_name, author):
         "scheduling:session_move": {"date": "2030-01-07", "time": "10:00", "duration_minutes": "30"},
         "scheduling:session_skip": {},
         "scheduling:session_ics": {},
+        "notifications:mark_read": {},
         "scheduling:session_log": {
             "client_uuid": "6f1c1e8e-1b7a-4f7e-9a52-1f2d3c4b5a69",
             "leader": author.pk,
@@ -361,6 +376,7 @@ CONTROL = {
     "scheduling:session_skip": ("executive", 302),
     "scheduling:session_log": ("executive", 302),
     "scheduling:session_ics": ("executive", 200),
+    "notifications:mark_read": ("executive", 302),
 }
 
 
@@ -397,6 +413,9 @@ NO_ID_STATUS = {
     "scheduling:plan_create": {**dict.fromkeys(ROLES, 200), "board": 403, "admin": 403},
     "scheduling:calendar": dict.fromkeys(ROLES, 200),
     "scheduling:targets": dict.fromkeys(ROLES, 200),
+    "notifications:list": dict.fromkeys(ROLES, 200),
+    "notifications:mark_all_read": dict.fromkeys(ROLES, 405),
+    "notifications:preferences": dict.fromkeys(ROLES, 200),
 }
 
 

@@ -1,1 +1,226 @@
-from django.db import models  # noqa: F401
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models import BaseModel, OrganizationQuerySet
+
+# A claim (queued or sending) older than this is presumed lost: its task vanished or its worker died.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+DEFAULT_LEAD_MINUTES = (1440, 60)
+MAX_LEAD_TIMES = 5
+MAX_LEAD_MINUTES = 7 * 24 * 60
+
+
+class ReminderKind(models.TextChoices):
+    SESSION_BEFORE = "session_before", "Before a session"
+    SESSION_AFTER = "session_after", "Log what you learned"
+    MISSING_ENTRY = "missing_entry", "Missing entry"
+    UNDER_TARGET = "under_target", "Under target"
+    ACTION_OVERDUE = "action_overdue", "Overdue action"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Cancelled"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+
+
+# Rows a worker may still pick up; cancelling them stops the reminder.
+CANCELLABLE = (ReminderStatus.PENDING, ReminderStatus.QUEUED)
+CLAIMED = (ReminderStatus.QUEUED, ReminderStatus.SENDING)
+
+
+def zone_or_utc(name):
+    """The named zone; UTC for a name that is not one (one bad row must not stop every reminder)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return UTC
+
+
+def default_lead_minutes():
+    return list(DEFAULT_LEAD_MINUTES)
+
+
+def validate_site_path(value):
+    """A link inside this site ("/log/?session=4"): never another site or a javascript: URL."""
+    if value and (not value.startswith("/") or value.startswith("//") or "\\" in value):
+        raise ValidationError("Give a path on this site, starting with a single /.")
+
+
+def validate_kinds(value):
+    if not isinstance(value, list) or any(kind not in ReminderKind.values for kind in value):
+        raise ValidationError("Choose kinds of reminder from the list.")
+
+
+def validate_lead_minutes(value):
+    if not isinstance(value, list) or any(type(item) is not int for item in value):
+        raise ValidationError("Lead times are whole numbers of minutes.")
+    if len(value) > MAX_LEAD_TIMES:
+        raise ValidationError(f"Give at most {MAX_LEAD_TIMES} lead times.")
+    if any(not 1 <= item <= MAX_LEAD_MINUTES for item in value):
+        raise ValidationError(f"Each lead time must be between 1 and {MAX_LEAD_MINUTES} minutes (7 days).")
+
+
+class Reminder(BaseModel):
+    """One reminder for one recipient about one thing (`source_key`), due at `due_at` (UTC).
+
+    pending -> queued (the dispatcher claimed it and handed it to a worker) -> sending (a worker claimed it)
+    -> sent. Also: cancelled (the thing changed), skipped (the recipient turned the kind off), failed
+    (MAX_ATTEMPTS deliveries failed).
+    """
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey("organizations.Membership", on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    source_key = models.CharField(max_length=120, help_text='What it is about, e.g. "session:42:1440".')
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(
+        max_length=500, blank=True, validators=[validate_site_path], help_text="A path on this site, e.g. /log/."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "source_key"], name="reminder_unique_recipient_kind_source"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ReminderStatus.values), name="reminder_status_valid"),
+        ]
+        indexes = [
+            # The dispatcher's lookup: due pending rows, oldest first.
+            models.Index(fields=["due_at"], name="reminder_due_pending_idx", condition=Q(status="pending")),
+            # The sweep for claims whose task or worker was lost.
+            models.Index(
+                fields=["claimed_at"], name="reminder_claimed_idx", condition=Q(status__in=["queued", "sending"])
+            ),
+            # Cancelling by prefix ("session:42:"): LIKE 'prefix%' on PostgreSQL needs the pattern opclass.
+            models.Index(
+                fields=["source_key"],
+                name="reminder_source_open_idx",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(status__in=["pending", "queued"]),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title} ({self.get_status_display()})"
+
+
+class NotificationQuerySet(OrganizationQuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(BaseModel):
+    """What the in-app list shows. One per reminder at most, so a delivery retried twice shows once."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient = models.ForeignKey("organizations.Membership", on_delete=models.CASCADE, related_name="notifications")
+    reminder = models.OneToOneField(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notification"
+    )
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True, validators=[validate_site_path])
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="notification_kind_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # The bell's count on every page.
+            models.Index(fields=["recipient"], name="notification_unread_idx", condition=Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def is_unread(self):
+        return self.read_at is None
+
+
+class NotificationPreference(BaseModel):
+    """A person's reminder settings, created the first time they are changed (defaults until then).
+
+    Quiet hours are wall-clock times in the recipient's time zone (their own, else their organization's);
+    a range may cross midnight (22:00-07:00).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField("email me reminders", default=True)
+    disabled_kinds = models.JSONField(default=list, blank=True, validators=[validate_kinds])
+    session_lead_minutes = models.JSONField(default=default_lead_minutes, validators=[validate_lead_minutes])
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiet_start__isnull=True, quiet_end__isnull=True)
+                | Q(quiet_start__isnull=False, quiet_end__isnull=False),
+                name="notification_preference_quiet_both_or_neither",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Notification preferences of {self.user}"
+
+    def kind_enabled(self, kind):
+        return kind not in self.disabled_kinds
+
+    @property
+    def has_quiet_hours(self):
+        return self.quiet_start is not None and self.quiet_end is not None and self.quiet_start != self.quiet_end
+
+    def quiet_until(self, moment, zone_name):
+        """When `moment` falls in the quiet hours (on the clock of `zone_name`), the UTC end of those quiet
+        hours; otherwise None. The start is inclusive, the end exclusive."""
+        if not self.has_quiet_hours:
+            return None
+        zone = zone_or_utc(zone_name)
+        local = moment.astimezone(zone)
+        clock = local.time()
+        start, end = self.quiet_start, self.quiet_end
+        if start < end:
+            if not start <= clock < end:
+                return None
+            end_day = local.date()
+        elif clock >= start:  # crosses midnight: the evening part ends tomorrow
+            end_day = local.date() + timedelta(days=1)
+        elif clock < end:  # crosses midnight: the morning part ends today
+            end_day = local.date()
+        else:
+            return None
+        # An end inside a spring-forward gap resolves to the same instant as the first valid time after it.
+        until = datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
+        return until if until > moment else None

@@ -15,6 +15,7 @@ from apps.organizations.permissions import can_act_for, can_manage_organization
 
 from .models import CalendarFeed, Plan, Session, SessionStatus, Target
 from .recurrence import build_rule, expand
+from .reminders import session_reminders_cancel, session_reminders_sync
 
 HORIZON_DAYS = 90
 MISSED_GRACE = timedelta(hours=24)
@@ -135,7 +136,7 @@ def sessions_materialize(*, plan, now=None, horizon_days=HORIZON_DAYS):
             "occurrence_date", flat=True
         )
     )
-    created, updated, cancelled = [], 0, 0
+    created, changed, cancelled = [], [], 0
     for local_date, occurrence in occurrences.items():
         session = future.get(local_date)
         if session is None:
@@ -157,15 +158,20 @@ def sessions_materialize(*, plan, now=None, horizon_days=HORIZON_DAYS):
                     setattr(session, name, value)
                 session.sequence += 1
                 session.save(update_fields=[*fields, "sequence", "updated_at"])
-                updated += 1
+                changed.append(session)
     for local_date, session in future.items():
         if local_date not in occurrences and session.status == SessionStatus.PLANNED and not session.is_exception:
             session.status = SessionStatus.CANCELLED
             session.sequence += 1
             session.save(update_fields=["status", "sequence", "updated_at"])
+            session_reminders_cancel(session)
             cancelled += 1
     Session.objects.bulk_create(created, ignore_conflicts=True)
-    return len(created), updated, cancelled
+    # bulk_create with ignore_conflicts sets no ids: read the new rows back for their reminders.
+    new_rows = Session.objects.filter(plan=plan, occurrence_date__in=[s.occurrence_date for s in created])
+    for session in [*new_rows.select_related("plan", "leader__user", "leader__organization", "location"), *changed]:
+        session_reminders_sync(session, now=now)
+    return len(created), len(changed), cancelled
 
 
 PLAN_FIELDS = (
@@ -230,6 +236,8 @@ def plan_update(*, plan, acting, scope=Scope.ALL, session=None, now=None, **fiel
     moving = Session.objects.filter(
         plan=plan, occurrence_date__gte=session.occurrence_date, status=SessionStatus.PLANNED, starts_at__gte=now
     )
+    for dropped in moving.filter(is_exception=False):
+        session_reminders_cancel(dropped)
     moving.filter(is_exception=False).delete()
     moving.update(plan=successor)
     sessions_materialize(plan=successor, now=now)
@@ -258,6 +266,7 @@ def session_reschedule(*, session, acting, local_date, local_time, duration_minu
     session.sequence += 1
     session.full_clean(validate_constraints=False)
     session.save()
+    session_reminders_sync(session)
     return session
 
 
@@ -269,6 +278,7 @@ def session_cancel(*, session, acting):
     session.is_exception = True
     session.sequence += 1
     session.save(update_fields=["status", "is_exception", "sequence", "updated_at"])
+    session_reminders_cancel(session)
     return session
 
 
@@ -287,6 +297,7 @@ def session_log(*, session, acting, **engagement_fields):
     session.engagement = engagement
     session.sequence += 1
     session.save(update_fields=["status", "engagement", "sequence", "updated_at"])
+    session_reminders_cancel(session)  # nothing left to remind about
     return engagement, created
 
 

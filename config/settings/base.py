@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.organizations.context_processors.membership",
+                "apps.notifications.context_processors.notifications",
             ],
         },
     },
@@ -152,6 +153,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organizations.send_pending_invitations",
         "schedule": 60.0,
     },
+    # Reminders: claim due rows and hand them to the workers. A run the worker never picked up is dropped
+    # (the next one, a minute later, does the same work).
+    "scheduling-materialize-plans": {"task": "scheduling.materialize_plans", "schedule": 3600.0},
+    "scheduling-mark-missed-sessions": {"task": "scheduling.mark_missed_sessions", "schedule": 600.0},
+    "notifications-dispatch-due": {
+        "task": "notifications.dispatch_due",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Auth: email login with allauth, TOTP MFA --------------------------------------------------
@@ -190,6 +200,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A hung SMTP server must not hold a worker: the send fails and the reminder is retried.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gemba <gemba@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -70,7 +70,7 @@ def test_two_entries_logged_on_the_cached_page_offline_both_arrive(live_server, 
     log_in(phone, live_server.url, "ceo@northwind.example")
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.goto(f"{live_server.url}/log/")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert _wait_for(lambda: phone.evaluate("navigator.serviceWorker.controller !== null"))
     phone.goto(f"{live_server.url}/log/")  # now served through the worker, which caches it
     served_uuid = phone.locator('input[name="client_uuid"]').input_value()
     before = Engagement.objects.count()
@@ -79,13 +79,15 @@ def test_two_entries_logged_on_the_cached_page_offline_both_arrive(live_server, 
     phone.context.set_offline(True)
     phone.reload()
     cached_uuid = phone.locator('input[name="client_uuid"]').input_value()
-    for text in ("First visit without signal.", "Second visit without signal."):
+    for count, text in enumerate(("First visit without signal.", "Second visit without signal."), start=1):
         phone.get_by_text("Customer call", exact=True).click()
         phone.get_by_label("Where").select_option(value="")
         phone.get_by_text("15 min", exact=True).click()
         phone.get_by_label("What did you learn?").fill(text)
         phone.get_by_role("button", name="Save").click()
-        phone.wait_for_function("document.getElementById('outbox-status').textContent !== ''")
+        waiting = "1 entry is" if count == 1 else f"{count} entries are"
+        # Locator waits, not wait_for_function: the page's CSP rightly forbids evaluating strings.
+        phone.locator("#outbox-status", has_text=waiting).wait_for()
     status = phone.locator("#outbox-status")
     assert status.inner_text() == "2 entries are saved on this phone and will be sent when there is signal."
 

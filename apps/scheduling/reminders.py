@@ -1,0 +1,93 @@
+"""The reminder rows a session needs, kept in step with it (writes through the notifications app).
+
+Per planned session: one "before" reminder per lead time (the plan's, else the leader's preference), a
+"log what you learned" reminder at its end, and a missing-entry nudge to the leader and their chiefs of
+staff a few hours later. Rows are upserted by (recipient, kind, source key), so syncing again is harmless;
+a change first cancels the session's pending rows, then schedules what still applies (reviving those).
+Nothing here talks to the broker: the every-minute dispatcher sends what is due, even after an outage.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.notifications import selectors as notification_selectors
+from apps.notifications import services as notification_services
+from apps.notifications.models import ReminderKind
+from apps.organizations.models import Membership, Role
+
+from .models import SessionStatus
+
+MISSING_ENTRY_AFTER = timedelta(hours=4)
+
+
+def source_prefix(session):
+    return f"session:{session.pk}:"
+
+
+def _lead_minutes(session):
+    return session.plan.reminder_lead_minutes or notification_selectors.lead_minutes_for(user=session.leader.user)
+
+
+def _supporters(session):
+    return Membership.objects.filter(supports=session.leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related(
+        "user"
+    )
+
+
+def session_reminders_sync(session, *, now=None):
+    """Bring one session's reminder rows in line with it. Returns how many are scheduled."""
+    now = now or timezone.now()
+    prefix = source_prefix(session)
+    notification_services.reminders_cancel(source_key_prefix=prefix)
+    if session.status != SessionStatus.PLANNED:
+        return 0
+    label = session.plan.label
+    zone_name = session.leader.time_zone_name
+    when = timezone.localtime(session.starts_at, ZoneInfo(zone_name))
+    log_url = reverse("scheduling:session_log", args=[session.pk])
+    schedule_url = f"{reverse('scheduling:schedule')}?leader={session.leader_id}"
+    scheduled = 0
+    for lead in _lead_minutes(session):
+        due_at = session.starts_at - timedelta(minutes=lead)
+        if due_at < now:
+            continue
+        notification_services.reminder_schedule(
+            recipient=session.leader,
+            kind=ReminderKind.SESSION_BEFORE,
+            source_key=f"{prefix}before:{lead}",
+            due_at=due_at,
+            title=f"Coming up: {label}",
+            body=f"{label} starts {when:%a %d %b %H:%M} ({zone_name})"
+            + (f" at {session.location.name}." if session.location_id else "."),
+            url=schedule_url,
+        )
+        scheduled += 1
+    notification_services.reminder_schedule(
+        recipient=session.leader,
+        kind=ReminderKind.SESSION_AFTER,
+        source_key=f"{prefix}after",
+        due_at=max(session.ends_at, now),
+        title=f"What did you learn? {label}",
+        body="Log it in under a minute while it is fresh: one tap opens the form, already filled in.",
+        url=log_url,
+    )
+    scheduled += 1
+    for recipient in [session.leader, *_supporters(session)]:
+        notification_services.reminder_schedule(
+            recipient=recipient,
+            kind=ReminderKind.MISSING_ENTRY,
+            source_key=f"{prefix}missing",
+            due_at=max(session.ends_at + MISSING_ENTRY_AFTER, now),
+            title=f"Not logged yet: {label} ({session.leader.display_name})",
+            body="This session looks done but nothing was logged for it.",
+            url=log_url,
+        )
+        scheduled += 1
+    return scheduled
+
+
+def session_reminders_cancel(session):
+    return notification_services.reminders_cancel(source_key_prefix=source_prefix(session))
