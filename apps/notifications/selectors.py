@@ -78,3 +78,8 @@ def reminders_for_source(*, source_key_prefix):
 def reminders_open_for_source(*, source_key_prefix):
     """The reminders about one thing that a worker may still pick up (what cancelling stops)."""
     return Reminder.objects.filter(status__in=CANCELLABLE, source_key__startswith=source_key_prefix)
+
+
+def preferences_changed_since(*, since):
+    """Ids of users who changed their reminder preferences since `since`."""
+    return list(NotificationPreference.objects.filter(updated_at__gte=since).values_list("user_id", flat=True))

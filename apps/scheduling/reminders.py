@@ -18,7 +18,8 @@ from apps.notifications import services as notification_services
 from apps.notifications.models import ReminderKind
 from apps.organizations.models import Membership, Role
 
-from .models import SessionStatus
+from .models import Session, SessionStatus
+from .selectors import target_status
 
 MISSING_ENTRY_AFTER = timedelta(hours=4)
 
@@ -31,10 +32,9 @@ def _lead_minutes(session):
     return session.plan.reminder_lead_minutes or notification_selectors.lead_minutes_for(user=session.leader.user)
 
 
-def _supporters(session):
-    return Membership.objects.filter(supports=session.leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related(
-        "user"
-    )
+def _supporters(leader):
+    """The active chiefs of staff who support `leader`."""
+    return Membership.objects.filter(supports=leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related("user")
 
 
 def session_reminders_sync(session, *, now=None):
@@ -75,7 +75,7 @@ def session_reminders_sync(session, *, now=None):
         url=log_url,
     )
     scheduled += 1
-    for recipient in [session.leader, *_supporters(session)]:
+    for recipient in [session.leader, *_supporters(session.leader)]:
         notification_services.reminder_schedule(
             recipient=recipient,
             kind=ReminderKind.MISSING_ENTRY,
@@ -91,3 +91,48 @@ def session_reminders_sync(session, *, now=None):
 
 def session_reminders_cancel(session):
     return notification_services.reminders_cancel(source_key_prefix=source_prefix(session))
+
+
+def reminders_resync_changed_preferences(*, since, now=None):
+    """Sweep: re-sync coming sessions of leaders whose reminder preferences changed since `since`.
+
+    The notifications app cannot call scheduling (the layers go the other way), so a change of lead
+    times is picked up here, within the hour.
+    """
+    now = now or timezone.now()
+    changed_users = notification_selectors.preferences_changed_since(since=since)
+    sessions = Session.objects.filter(
+        leader__user_id__in=changed_users, status=SessionStatus.PLANNED, starts_at__gte=now
+    ).select_related("plan", "leader__user", "leader__organization", "location")
+    count = 0
+    for session in sessions:
+        session_reminders_sync(session, now=now)
+        count += 1
+    return count
+
+
+def under_target_nudges(*, now=None):
+    """Weekly: each executive behind their target, and their chiefs of staff, get one nudge this week."""
+    now = now or timezone.now()
+    year, week, _ = now.isocalendar()
+    sent = 0
+    executives = Membership.objects.filter(role=Role.EXECUTIVE, is_active=True).select_related("user", "organization")
+    for leader in executives:
+        status = target_status(leader=leader, now=now)
+        if status is None or status["to_go_minutes"] == 0:
+            continue
+        to_go = status["to_go_minutes"]
+        hours = f"{to_go // 60} h {to_go % 60:02d} min" if to_go >= 60 else f"{to_go} min"
+        for recipient in [leader, *_supporters(leader)]:
+            notification_services.reminder_schedule(
+                recipient=recipient,
+                kind=ReminderKind.UNDER_TARGET,
+                source_key=f"target:{leader.pk}:{year}-W{week:02d}",
+                due_at=now,
+                title=f"{leader.display_name}: {hours} of customer time to go",
+                body=f"{status['actual_minutes'] // 60} h so far against {status['target_minutes'] // 60} h "
+                f"{status['target'].get_period_display()}, balance carried in included.",
+                url=f"{reverse('scheduling:schedule')}?leader={leader.pk}",
+            )
+            sent += 1
+    return sent

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import bootstrap  # the bootstrap-wrapper wheel: official dist css/ and js/
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -157,6 +158,11 @@ CELERY_BEAT_SCHEDULE = {
     # (the next one, a minute later, does the same work).
     "scheduling-materialize-plans": {"task": "scheduling.materialize_plans", "schedule": 3600.0},
     "scheduling-mark-missed-sessions": {"task": "scheduling.mark_missed_sessions", "schedule": 600.0},
+    "scheduling-resync-reminders": {"task": "scheduling.resync_reminders", "schedule": 3600.0},
+    "scheduling-under-target-nudges": {
+        "task": "scheduling.under_target_nudges",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
     "notifications-dispatch-due": {
         "task": "notifications.dispatch_due",
         "schedule": 60.0,

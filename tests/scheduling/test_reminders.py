@@ -127,3 +127,44 @@ def test_saving_a_plan_while_redis_is_down_succeeds_and_leaves_the_reminders_for
 
     assert response.status_code == 302
     assert Reminder.objects.filter(status="pending").count() >= 13 * 4
+
+
+def test_changed_lead_times_reach_the_coming_sessions(executive):
+    from apps.notifications import services as notification_services
+    from apps.scheduling.reminders import reminders_resync_changed_preferences
+
+    session = plan(executive).sessions.order_by("starts_at").first()
+    notification_services.preference_update(
+        user=executive.user, email_enabled=True, disabled_kinds=[], session_lead_minutes=[120]
+    )
+
+    # the preference row was saved just now (real time); the sessions are in 2030
+    resynced = reminders_resync_changed_preferences(since=datetime.now(UTC) - timedelta(hours=1), now=NOW)
+
+    assert resynced == 13
+    before = sorted(k for _, k, _ in rows(session) if k == "session_before")
+    assert before == ["session_before"]
+    assert Reminder.objects.get(source_key=f"session:{session.pk}:before:120").status == "pending"
+    assert Reminder.objects.get(source_key=f"session:{session.pk}:before:60").status == "cancelled"
+
+
+def test_under_target_nudges_go_to_the_leader_and_their_chief_of_staff_once_a_week(
+    executive, chief_of_staff, admin_member, organization
+):
+    from decimal import Decimal
+
+    from apps.scheduling.reminders import under_target_nudges
+
+    services.target_set(
+        organization=organization, acting=admin_member, hours=Decimal("8"), period="month", counts_from=date(2030, 3, 1)
+    )
+
+    first = under_target_nudges(now=NOW)
+    again = under_target_nudges(now=NOW + timedelta(hours=1))
+
+    assert (first, again) == (2, 2)
+    nudges = Reminder.objects.filter(kind="under_target")
+    assert sorted(nudges.values_list("recipient_id", flat=True)) == sorted([executive.pk, chief_of_staff.pk])
+    assert set(nudges.values_list("title", flat=True)) == {
+        f"{executive.display_name}: 8 h 00 min of customer time to go"
+    }
