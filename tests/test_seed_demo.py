@@ -360,3 +360,21 @@ def test_seed_is_refused_under_production(settings, args):
         seed(*args)
 
     assert table_counts() == dict.fromkeys(table_counts(), 0)
+
+
+def test_the_demo_has_targets_and_a_weekly_plan_per_executive(db):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from apps.scheduling.models import Plan, Session, Target
+
+    call_command("seed_demo", verbosity=0)
+
+    assert Plan.objects.count() == 8
+    assert sorted(Target.objects.values_list("hours", flat=True)) == [8, 12]
+    soon = timezone.now() + timedelta(days=80)
+    assert Session.objects.filter(status="planned", starts_at__gte=soon).count() >= 8
+    assert Session.objects.filter(status="missed").count() >= 8 * 6
+    assert Session.objects.filter(status="planned", ends_at__lt=timezone.now()).exists()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.engagements import demo
+from apps.scheduling import demo as schedule_demo
 
 
 class Command(BaseCommand):
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if leaders is None and engagements is None:
             result = demo.seed_northwind(password=password, seed=seed)
+            # Lives here, in scheduling, because the customer-time log (engagements) cannot import scheduling.
+            planned = schedule_demo.seed_schedule(organization=result.organization, seed=seed)
         else:
+            planned = 0
             if not leaders or leaders < 1 or engagements is None or engagements < 0:
                 raise CommandError("--leaders N (>= 1) and --engagements M (>= 0) go together.")
             result = demo.seed_large(leaders=leaders, engagements=engagements, seed=seed, password=password)
@@ -32,3 +36,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Built {result.organization.name}: {counts} in {elapsed:.1f} s."))
         else:
             self.stdout.write(f"{result.organization.name} already exists; nothing changed.")
+        if planned:
+            self.stdout.write(f"Planned weekly customer time for {planned} executives, with targets.")
