@@ -166,6 +166,11 @@ class SessionMoveForm(BootstrapMixin, forms.Form):
         error_messages=DURATION_ERRORS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    location = LocationChoiceField(label="Where", queryset=None, required=False, empty_label="As planned")
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
 
 
 class TargetForm(BootstrapMixin, forms.Form):

@@ -186,7 +186,13 @@ def session_move(request, pk):
     local = session.starts_at.astimezone(zone)
     form = SessionMoveForm(
         request.POST or None,
-        initial={"date": local.date(), "time": local.time(), "duration_minutes": session.duration_minutes},
+        initial={
+            "date": local.date(),
+            "time": local.time(),
+            "duration_minutes": session.duration_minutes,
+            "location": session.location_id,
+        },
+        locations=org_selectors.location_list(organization=membership.organization_id, also_id=session.location_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,6 +202,7 @@ def session_move(request, pk):
                 local_date=form.cleaned_data["date"],
                 local_time=form.cleaned_data["time"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
+                location=form.cleaned_data.get("location"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

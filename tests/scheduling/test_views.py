@@ -218,3 +218,20 @@ def test_plan_page_explains_clock_changes(client_for, executive):
         "02:30 does not exist on 31 March 2030 in Europe/Oslo (clocks go forward): that session starts at 03:30."
         in html
     )
+
+
+def test_moving_one_session_can_change_its_place_only(client_for, executive):
+    from tests.organizations.factories import LocationFactory
+
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    first, second = plan.sessions.order_by("starts_at")[:2]
+    store = LocationFactory(organization=executive.organization, name="Harbour Store")
+
+    client_for(executive).post(
+        f"/schedule/sessions/{first.pk}/move/",
+        {"date": "2030-01-08", "time": "15:45", "duration_minutes": "50", "location": str(store.pk)},
+    )
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.location, second.location) == (store, None)
