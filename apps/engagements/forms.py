@@ -183,6 +183,22 @@ class QuickLogForm(EngagementFieldsMixin):
             self.add_error("learning_text", "Add what you learned from this quote.")
         return cleaned
 
+    def engagement_fields(self):
+        """The cleaned form as engagement_create's arguments (all but who logs it and for whom)."""
+        data = self.cleaned_data
+        return {
+            "client_uuid": data["client_uuid"],
+            "kind": data["kind"],
+            "started_at": data["started_at"],
+            "duration_minutes": data["duration_minutes"],
+            "location": data.get("location"),
+            "customer_type": data["customer_type"],
+            "customers_met": data.get("customers_met"),
+            "notes": data.get("notes", ""),
+            "other_participants": data.get("participants") or [],
+            "learnings": self.learnings(),
+        }
+
     def learnings(self):
         text = self.cleaned_data.get("learning_text", "").strip()
         if not text:

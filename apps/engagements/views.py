@@ -76,21 +76,9 @@ def log(request):
         return _render_log(request, _quick_log_form(request))
     form = _quick_log_form(request, request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             engagement, created = services.engagement_create(
-                logged_by=request.membership,
-                leader=data["leader"],
-                client_uuid=data["client_uuid"],
-                kind=data["kind"],
-                started_at=data["started_at"],
-                duration_minutes=data["duration_minutes"],
-                location=data.get("location"),
-                customer_type=data["customer_type"],
-                customers_met=data.get("customers_met"),
-                notes=data.get("notes", ""),
-                other_participants=data.get("participants") or [],
-                learnings=form.learnings(),
+                logged_by=request.membership, leader=form.cleaned_data["leader"], **form.engagement_fields()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

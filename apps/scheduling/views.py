@@ -267,22 +267,8 @@ def session_log(request, pk):
         return redirect("engagements:detail", pk=session.engagement_id)
     form = _session_log_form(request, session, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            engagement, _ = services.session_log(
-                session=session,
-                acting=membership,
-                client_uuid=data["client_uuid"],
-                kind=data["kind"],
-                started_at=data["started_at"],
-                duration_minutes=data["duration_minutes"],
-                location=data.get("location"),
-                customer_type=data["customer_type"],
-                customers_met=data.get("customers_met"),
-                notes=data.get("notes", ""),
-                other_participants=data.get("participants") or [],
-                learnings=form.learnings(),
-            )
+            engagement, _ = services.session_log(session=session, acting=membership, **form.engagement_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
