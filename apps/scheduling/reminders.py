@@ -28,8 +28,10 @@ def source_prefix(session):
     return f"session:{session.pk}:"
 
 
-def _lead_minutes(session):
-    return session.plan.reminder_lead_minutes or notification_selectors.lead_minutes_for(user=session.leader.user)
+def plan_audience(plan):
+    """(lead minutes, chiefs of staff) for a plan's sessions: looked up once for all of them."""
+    lead = plan.reminder_lead_minutes or notification_selectors.lead_minutes_for(user=plan.leader.user)
+    return lead, list(_supporters(plan.leader))
 
 
 def _supporters(leader):
@@ -37,7 +39,7 @@ def _supporters(leader):
     return Membership.objects.filter(supports=leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related("user")
 
 
-def session_reminders_sync(session, *, now=None):
+def session_reminders_sync(session, *, now=None, audience=None):
     """Bring one session's reminder rows in line with it. Returns how many are scheduled."""
     now = now or timezone.now()
     prefix = source_prefix(session)
@@ -50,7 +52,8 @@ def session_reminders_sync(session, *, now=None):
     log_url = reverse("scheduling:session_log", args=[session.pk])
     schedule_url = f"{reverse('scheduling:schedule')}?leader={session.leader_id}"
     scheduled = 0
-    for lead in _lead_minutes(session):
+    lead_minutes, supporters = audience or plan_audience(session.plan)
+    for lead in lead_minutes:
         due_at = session.starts_at - timedelta(minutes=lead)
         if due_at < now:
             continue
@@ -75,7 +78,7 @@ def session_reminders_sync(session, *, now=None):
         url=log_url,
     )
     scheduled += 1
-    for recipient in [session.leader, *_supporters(session.leader)]:
+    for recipient in [session.leader, *supporters]:
         notification_services.reminder_schedule(
             recipient=recipient,
             kind=ReminderKind.MISSING_ENTRY,

@@ -1,7 +1,7 @@
 """Writes for recurring customer time: plans, their sessions, and what happens to each session."""
 
 import secrets
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +15,7 @@ from apps.organizations.permissions import can_act_for, can_manage_organization
 
 from .models import CalendarFeed, Plan, Session, SessionStatus, Target
 from .recurrence import build_rule, expand
-from .reminders import session_reminders_cancel, session_reminders_sync
+from .reminders import plan_audience, session_reminders_cancel, session_reminders_sync
 
 HORIZON_DAYS = 90
 MISSED_GRACE = timedelta(hours=24)
@@ -169,8 +169,9 @@ def sessions_materialize(*, plan, now=None, horizon_days=HORIZON_DAYS):
     Session.objects.bulk_create(created, ignore_conflicts=True)
     # bulk_create with ignore_conflicts sets no ids: read the new rows back for their reminders.
     new_rows = Session.objects.filter(plan=plan, occurrence_date__in=[s.occurrence_date for s in created])
+    audience = plan_audience(plan)
     for session in [*new_rows.select_related("plan", "leader__user", "leader__organization", "location"), *changed]:
-        session_reminders_sync(session, now=now)
+        session_reminders_sync(session, now=now, audience=audience)
     return len(created), len(changed), cancelled
 
 
@@ -319,12 +320,6 @@ def plans_materialize_all(*, now=None):
         created, _, _ = sessions_materialize(plan=plan, now=now)
         total += created
     return total
-
-
-def default_start(now=None):
-    """Next week's same weekday at 09:00: what a new plan form suggests."""
-    today = timezone.localdate(now)
-    return today + timedelta(days=7), time(9, 0)
 
 
 @transaction.atomic

@@ -59,7 +59,8 @@ def test_a_chief_of_staff_plans_for_a_supported_executive(client_for, chief_of_s
     plan = Plan.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/schedule/plans/{plan.pk}/"
-    assert (plan.leader, plan.created_by, plan.rrule) == (executive, chief_of_staff, plan.rrule)
+    weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][(timezone.localdate() + timedelta(days=1)).weekday()]
+    assert (plan.leader, plan.created_by, plan.rrule) == (executive, chief_of_staff, f"FREQ=WEEKLY;BYDAY={weekday}")
     assert plan.sessions.count() == 13
 
 
