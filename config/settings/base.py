@@ -46,12 +46,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "simple_history",
     "apps.core",
     "apps.accounts",
     "apps.organizations",
     "apps.engagements",
     "apps.notifications",
     "apps.scheduling",
+    "apps.insights",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.organizations.middleware.CurrentMembershipMiddleware",
+    # Records who made a change for history rows written outside a service that names the user.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
