@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("apps.engagements.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("schedule/", include("apps.scheduling.urls")),
+    path("", include("apps.insights.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from apps.organizations.models import Location, Membership, Organization, Region, Role
 
@@ -260,7 +261,8 @@ def _engagements(*, organization, rng, executives, cos_for, locations, total, da
             )
             extras.append((leader, others, minutes))
         with transaction.atomic():
-            Engagement.objects.bulk_create(rows, batch_size=2000)
+            # With their history rows (no user: "System"), so the record starts with the seed.
+            bulk_create_with_history(rows, Engagement, batch_size=2000)
             participants, learnings = [], []
             for engagement, (leader, others, minutes) in zip(rows, extras, strict=True):
                 for member in [leader, *others]:
@@ -282,7 +284,7 @@ def _engagements(*, organization, rng, executives, cos_for, locations, total, da
                         )
                     )
             Participant.objects.bulk_create(participants, batch_size=5000)
-            Learning.objects.bulk_create(learnings, batch_size=5000)
+            bulk_create_with_history(learnings, Learning, batch_size=5000)
         counts["engagements"] += len(rows)
         counts["participants"] += len(participants)
         counts["learnings"] += len(learnings)

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from apps.core.models import BaseModel, OrganizationQuerySet
 from apps.organizations.models import Location, Membership, Organization
@@ -79,6 +80,8 @@ class Engagement(BaseModel):
     )
 
     objects = OrganizationQuerySet.as_manager()
+    # Who changed what, and when (shown on the entry's page). `organization` stays in it: history is org-scoped.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -140,6 +143,7 @@ class Learning(BaseModel):
     quote = models.TextField(blank=True, help_text="The customer's own words, verbatim.")
 
     objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,9 +1,14 @@
-"""Writes for the customer-time log. Every write validates in full and saves atomically."""
+"""Writes for the customer-time log. Every write validates in full and saves atomically.
+
+Engagements and learnings keep a change history: every save/delete here names who made it
+(`with_history_user`), and nothing uses a queryset `.update()`/`.delete()` on them (that would escape it).
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.history import with_history_user
 from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for
 
@@ -96,6 +101,7 @@ def engagement_create(
         logged_by=logged_by,
     )
     engagement.full_clean(validate_constraints=False)
+    with_history_user(engagement, logged_by.user)
     try:
         with transaction.atomic():
             engagement.save()
@@ -106,7 +112,7 @@ def engagement_create(
             for item in learnings:
                 learning = Learning(organization=organization, engagement=engagement, author=leader, **item)
                 learning.full_clean()
-                learning.save()
+                with_history_user(learning, logged_by.user).save()
     except IntegrityError:
         # Two submits raced past the lookup above; the first one won.
         existing = _existing_for_uuid(logged_by=logged_by, client_uuid=client_uuid)
@@ -135,7 +141,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
     for name, value in fields.items():
         setattr(engagement, name, value)
     engagement.full_clean(exclude=["client_uuid"], validate_constraints=False)
-    engagement.save()
+    with_history_user(engagement, acting.user).save()
 
     if engagement.duration_minutes != old_duration:
         # Participants who kept the default follow the new duration; adjusted ones keep theirs.
@@ -158,7 +164,10 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
 def engagement_delete(*, engagement, acting):
     if not can_edit_engagement(acting, engagement):
         raise PermissionDenied("You cannot delete this entry.")
-    engagement.delete()
+    # Its learnings go one by one first, so each one's history names who deleted it (a cascade would not).
+    for learning in Learning.objects.filter(engagement=engagement):
+        with_history_user(learning, acting.user).delete()
+    with_history_user(engagement, acting.user).delete()
 
 
 @transaction.atomic
@@ -183,7 +192,7 @@ def learning_create(*, engagement, author, acting, kind, text, quote=""):
         organization=engagement.organization, engagement=engagement, author=author, kind=kind, text=text, quote=quote
     )
     learning.full_clean()
-    learning.save()
+    with_history_user(learning, acting.user).save()
     return learning
 
 
@@ -193,7 +202,7 @@ def learning_update(*, learning, acting, kind, text, quote=""):
         raise PermissionDenied("You cannot change this learning.")
     learning.kind, learning.text, learning.quote = kind, text, quote
     learning.full_clean()
-    learning.save(update_fields=["kind", "text", "quote", "updated_at"])
+    with_history_user(learning, acting.user).save(update_fields=["kind", "text", "quote", "updated_at"])
     return learning
 
 
@@ -201,4 +210,4 @@ def learning_update(*, learning, acting, kind, text, quote=""):
 def learning_delete(*, learning, acting):
     if not can_edit_learning(acting, learning):
         raise PermissionDenied("You cannot delete this learning.")
-    learning.delete()
+    with_history_user(learning, acting.user).delete()

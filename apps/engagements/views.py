@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from apps.core.forms import add_service_errors
+from apps.core.history import history_entries
 from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
 from apps.organizations.permissions import can_log_customer_time, can_write
@@ -177,6 +178,7 @@ def _render_detail(
         "minutes_error_pk": minutes_error_pk,
         "minutes_errors": list(minutes_errors),
         "minutes_value": minutes_value,
+        "history": history_entries(engagement),
     }
     return render(request, "engagements/detail.html", context)
 
@@ -289,7 +291,11 @@ def learning_edit(request, pk):
                 return redirect(engagement_url(learning.engagement) + "#learnings")
     else:
         form = LearningEditForm(initial={"kind": learning.kind, "text": learning.text, "quote": learning.quote})
-    return render(request, "engagements/learning_edit.html", {"form": form, "learning": learning})
+    return render(
+        request,
+        "engagements/learning_edit.html",
+        {"form": form, "learning": learning, "history": history_entries(learning)},
+    )
 
 
 @require_POST

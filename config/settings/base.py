@@ -167,6 +167,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scheduling.under_target_nudges",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    "insights-overdue-actions": {"task": "insights.overdue_actions", "schedule": crontab(minute=15, hour="*/6")},
     "notifications-dispatch-due": {
         "task": "notifications.dispatch_due",
         "schedule": 60.0,

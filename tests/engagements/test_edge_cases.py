@@ -104,8 +104,29 @@ def test_detail_page_queries_do_not_grow_with_participants_for_a_chief_of_staff(
         LearningFactory(engagement=engagement, author=member)
     client = client_for(chief_of_staff)
 
-    with django_assert_num_queries(10):  # includes the notification bell's unread count
+    with django_assert_num_queries(11):  # includes the notification bell's unread count and the history
         assert client.get(f"/engagements/{engagement.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("edits", [1, 25])
+def test_detail_page_queries_do_not_grow_with_history(
+    client_for, chief_of_staff, executive, location, edits, django_assert_num_queries
+):
+    # given: an entry edited again and again, its location changing each time
+    other = LocationFactory(organization=executive.organization)
+    engagement = EngagementFactory(organization=executive.organization, leader=executive, location=location)
+    for i in range(edits):
+        services.engagement_update(
+            engagement=engagement, acting=chief_of_staff, location=other if i % 2 == 0 else location, notes=f"#{i}"
+        )
+    client = client_for(chief_of_staff)
+
+    # then: one more query than the plain page, for the locations named in the history
+    with django_assert_num_queries(12):
+        response = client.get(f"/engagements/{engagement.pk}/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count("<li class=\"border-top py-2\">") == edits + 1
 
 
 def test_chief_of_staff_sees_an_executive_entries_on_the_executive_clock(client_for, chief_of_staff, executive):

@@ -1,0 +1,130 @@
+"""Change history (django-simple-history) for display: who changed what, and when. Generic: no domain code.
+
+Writing: a model opts in with `history = HistoricalRecords(excluded_fields=["updated_at"])`. Services name who
+made each write with `with_history_user(instance, user)` before `save()`/`delete()` (web requests also get
+the user from simple_history's HistoryRequestMiddleware; Celery tasks and commands do not). Bulk writes go
+through `simple_history.utils.bulk_create_with_history` / `bulk_update_with_history` with `default_user`;
+a queryset `.update()`/`.delete()` escapes the record, so don't use one on a model with history.
+
+Reading: `history_entries(instance)` -> newest first, for `templates/includes/history.html`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+
+# Bookkeeping, not something a reader changed.
+HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "organization", "client_uuid"})
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+SYSTEM = "System"
+EMPTY = "—"
+
+
+class Change(NamedTuple):
+    field: str  # the field's label
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    action: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def with_history_user(instance, user):
+    """Record `user` as the author of the next save()/delete() of `instance`. Returns the instance."""
+    instance._history_user = user
+    return instance
+
+
+def history_entries(instance, *, limit=30):
+    """The latest `limit` history records of `instance`, newest first, each diffed against the one before.
+
+    A constant number of queries whatever the number of records: one for the records and their users,
+    plus one per related model whose foreign key changed. A save that changed no shown field is left out.
+    """
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    diffs = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type != "+":
+            changes = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS).changes
+        if record.history_type == "~" and not changes:
+            continue
+        diffs.append((record, changes))
+
+    model_fields = {f.name: f for f in instance.history.model._meta.fields}
+    related = _related_objects(diffs, model_fields)
+    order = {name: i for i, name in enumerate(model_fields)}
+    entries = []
+    for record, changes in diffs:
+        shown = [
+            Change(
+                capfirst(model_fields[c.field].verbose_name),
+                _display(model_fields[c.field], c.old, related),
+                _display(model_fields[c.field], c.new, related),
+            )
+            for c in sorted(changes, key=lambda c: order.get(c.field, len(order)))
+        ]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record.history_user),
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changes=shown,
+            )
+        )
+    return entries
+
+
+def _who(user):
+    if user is None:
+        return SYSTEM
+    return getattr(user, "full_name", "") or getattr(user, "email", "") or str(user)
+
+
+def _related_objects(diffs, model_fields):
+    """{related model: {pk: object}} for every foreign key value in the diffs: one query per related model."""
+    wanted = {}
+    for _, changes in diffs:
+        for change in changes:
+            model_field = model_fields[change.field]
+            if model_field.is_relation and model_field.many_to_one:
+                ids = wanted.setdefault(model_field.related_model, set())
+                ids.update(v for v in (change.old, change.new) if v is not None)
+    loaded = {}
+    for related_model, ids in wanted.items():
+        # Their own foreign keys come along, so a __str__ that names them costs no extra query.
+        joins = [f.name for f in related_model._meta.concrete_fields if f.is_relation and f.many_to_one]
+        loaded[related_model] = related_model._base_manager.select_related(*joins).in_bulk(ids)
+    return loaded
+
+
+def _display(model_field, value, related):
+    if value is None or value == "":
+        return EMPTY
+    if model_field.is_relation and model_field.many_to_one:
+        obj = related.get(model_field.related_model, {}).get(value)
+        return str(obj) if obj is not None else f"#{value} (deleted)"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j M Y, H:i")
+    if isinstance(value, date):
+        return date_format(value, "j M Y")
+    if isinstance(model_field, models.DecimalField):
+        return f"{value:f}"
+    return str(value)

@@ -1,0 +1,77 @@
+"""Overdue-action reminders, kept as notifications reminder rows (the every-minute dispatcher sends them).
+
+The owner hears about an open action the morning after its due date (09:00 on their clock), then once a
+week while it stays open. Each reminder is keyed by the action and the week it is about, so syncing again
+or sweeping twice schedules nothing new; closing the action cancels what is still pending.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.notifications import services as notification_services
+from apps.notifications.models import ReminderKind, zone_or_utc
+
+from .models import CLOSED_STATUSES, Action
+
+REMIND_AT = time(9, 0)
+REPEAT_EVERY = timedelta(days=7)
+
+
+def source_prefix(action):
+    return f"action:{action.pk}:"
+
+
+def _reminder_time(action, week):
+    """09:00 on the owner's clock, the day after the due date plus `week` weeks."""
+    zone = zone_or_utc(action.owner.time_zone_name)
+    day = action.due_on + timedelta(days=1) + week * REPEAT_EVERY
+    return datetime.combine(day, REMIND_AT, tzinfo=zone)
+
+
+def _schedule(action, week):
+    days_late = 1 + week * REPEAT_EVERY.days
+    return notification_services.reminder_schedule(
+        recipient=action.owner,
+        kind=ReminderKind.ACTION_OVERDUE,
+        source_key=f"{source_prefix(action)}overdue:{action.due_on.isoformat()}:{week}",
+        due_at=_reminder_time(action, week),
+        title=f"Overdue: {action.title}",
+        body=f"This action was due on {action.due_on:%a %d %b %Y}, {days_late} day{'s' if days_late > 1 else ''} ago. "
+        "Update its status, add a progress note, or move the due date.",
+        url=reverse("insights:action_detail", args=[action.pk]),
+    )
+
+
+def action_reminders_sync(action, *, now=None):
+    """Bring one action's reminders in line with it: cancel what no longer applies, schedule the next."""
+    now = now or timezone.now()
+    notification_services.reminders_cancel(source_key_prefix=source_prefix(action))
+    if action.status in CLOSED_STATUSES:
+        return 0
+    _schedule(action, _current_week(action, now))
+    return 1
+
+
+def _current_week(action, now):
+    """Which weekly reminder is the next one due (0: the morning after the due date)."""
+    first = _reminder_time(action, 0)
+    if now <= first:
+        return 0
+    return (now - first) // REPEAT_EVERY + (0 if (now - first) % REPEAT_EVERY == timedelta(0) else 1)
+
+
+def overdue_actions_sweep(*, now=None):
+    """Daily: every open action past its due date has its next weekly reminder scheduled. Idempotent."""
+    now = now or timezone.now()
+    actions = (
+        Action.objects.exclude(status__in=list(CLOSED_STATUSES))
+        .filter(due_on__lt=now.date())
+        .select_related("owner__user", "owner__organization")
+    )
+    count = 0
+    for action in actions.iterator(chunk_size=500):
+        _schedule(action, _current_week(action, now))
+        count += 1
+    return count

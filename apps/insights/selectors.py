@@ -1,0 +1,340 @@
+"""Reads for themes, learnings, actions, pilots and customer scores. Everything starts from an organization."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from apps.engagements.models import Learning
+from apps.organizations.models import Membership
+
+from .models import (
+    CLOSED_STATUSES,
+    Action,
+    ActionNote,
+    CustomerScore,
+    LearningTheme,
+    Pilot,
+    Theme,
+    ThemeReview,
+)
+from .permissions import can_own_actions
+
+SEARCH_CONFIG = "english"
+
+
+# --- Themes ---------------------------------------------------------------------------------------------
+def theme_list(*, organization):
+    """Themes with how many learnings each has."""
+    return Theme.objects.for_organization(organization).annotate(learning_count=Count("learning_links"))
+
+
+def theme_get(*, organization, pk):
+    return Theme.objects.for_organization(organization).get(pk=pk)
+
+
+def themes_by_ids(*, organization, ids):
+    return list(Theme.objects.for_organization(organization).filter(pk__in=ids))
+
+
+# --- Theme suggestions ------------------------------------------------------------------------------------
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_STOPWORDS = frozenset(
+    """about after again also always amp and any are because been before being both but can could did does
+    doing down during each few for from further had has have having her here hers him his how into its just
+    more most much not now off once only other our ours out over own same she should some such than that the
+    their them then there these they this those through too under until very was were what when where which
+    while who whom why will with would you your yours customer customers said told says asked store shop
+    really still""".split()
+)
+SIMILAR_CANDIDATES = 400  # earlier themed learnings compared with a page of new ones
+SIMILAR_MIN_SHARED = 2  # words two learnings must share to count as similar
+SIMILAR_MIN_JACCARD = 0.2
+SUGGESTIONS_MAX = 4
+
+
+def _stem(word):
+    """Crude English plural folding, enough to match "queues" with "queue"."""
+    for suffix in ("ies", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def _words(text):
+    return {_stem(w) for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOPWORDS}
+
+
+def _mentions(text_words, phrase):
+    """Every word of the phrase appears in the text (so "checkout queue" matches "queue at the checkout")."""
+    words = [_stem(w) for w in _WORD.findall(phrase.lower())]
+    return bool(words) and all(w in text_words for w in words)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    theme: Theme
+    reason: str  # "keyword" (its name or a keyword is in the text) or "similar" (chosen for similar learnings)
+
+
+def _similar_links(*, organization, word_sets, exclude_ids):
+    """(words, theme_id) of recent confirmed links whose learning shares a word with any of `word_sets`."""
+    vocabulary = sorted(set().union(*word_sets), key=len, reverse=True)[:40] if word_sets else []
+    if not vocabulary:
+        return []
+    match = Q()
+    for word in vocabulary:
+        match |= Q(learning__text__icontains=word) | Q(learning__quote__icontains=word)
+    rows = (
+        LearningTheme.objects.for_organization(organization)
+        .exclude(learning_id__in=exclude_ids)
+        .filter(match)
+        .order_by("-id")
+        .values_list("learning__text", "learning__quote", "theme_id")[:SIMILAR_CANDIDATES]
+    )
+    return [(_words(f"{text}\n{quote}"), theme_id) for text, quote, theme_id in rows]
+
+
+def theme_suggestions(*, organization, learnings):
+    """{learning id: [Suggestion]} for learnings whose themes nobody has reviewed yet. Two queries whatever
+    the number of learnings: the themes, and the recent themed learnings they are compared with."""
+    pending = [learning for learning in learnings if not _is_reviewed(learning)]
+    if not pending:
+        return {}
+    themes = list(Theme.objects.for_organization(organization))
+    if not themes:
+        return {learning.pk: [] for learning in pending}
+    by_id = {theme.pk: theme for theme in themes}
+    word_sets = {learning.pk: _words(f"{learning.text}\n{learning.quote}") for learning in pending}
+    candidates = _similar_links(
+        organization=organization, word_sets=list(word_sets.values()), exclude_ids=[lg.pk for lg in pending]
+    )
+    out = {}
+    for learning in pending:
+        words = word_sets[learning.pk]
+        chosen = [
+            Suggestion(theme, "keyword")
+            for theme in themes
+            if _mentions(words, theme.name) or any(_mentions(words, kw) for kw in theme.keyword_list)
+        ]
+        votes = {}
+        for other_words, theme_id in candidates:
+            shared = len(words & other_words)
+            union = len(words | other_words) or 1
+            if shared >= SIMILAR_MIN_SHARED and shared / union >= SIMILAR_MIN_JACCARD:
+                votes[theme_id] = votes.get(theme_id, 0) + 1
+        taken = {s.theme.pk for s in chosen}
+        for theme_id, _count in sorted(votes.items(), key=lambda item: (-item[1], by_id[item[0]].name)):
+            if theme_id not in taken:
+                chosen.append(Suggestion(by_id[theme_id], "similar"))
+        out[learning.pk] = chosen[:SUGGESTIONS_MAX]
+    return out
+
+
+def _is_reviewed(learning):
+    """Reviewed when themes were confirmed or someone chose none (works with or without the annotation)."""
+    if hasattr(learning, "themes_reviewed"):
+        return learning.themes_reviewed
+    return ThemeReview.objects.filter(learning=learning).exists() or learning.theme_links.exists()
+
+
+# --- What we learned ----------------------------------------------------------------------------------
+def _learnings(organization):
+    return (
+        Learning.objects.for_organization(organization)
+        .select_related("engagement__location__region", "author__user", "engagement__leader__user")
+        .prefetch_related(Prefetch("theme_links", queryset=LearningTheme.objects.select_related("theme")))
+        .annotate(
+            themes_reviewed=Exists(ThemeReview.objects.filter(learning=OuterRef("pk")))
+            | Exists(LearningTheme.objects.filter(learning=OuterRef("pk")))
+        )
+    )
+
+
+def _search(qs, q):
+    """PostgreSQL full-text search (stemmed, ranked); on SQLite every word must appear in text or quote."""
+    if connection.vendor == "postgresql":
+        vector = SearchVector("text", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            "quote", weight="A", config=SEARCH_CONFIG
+        )
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0).order_by("-rank", "-id")
+    for word in q.split():
+        word = word.strip("\"'")
+        if word and not word.startswith("-"):
+            qs = qs.filter(Q(text__icontains=word) | Q(quote__icontains=word))
+    return qs
+
+
+def learning_feed(
+    *,
+    organization,
+    q="",
+    theme=None,
+    unthemed=False,
+    kind=None,
+    learning_kind=None,
+    leader=None,
+    region=None,
+    location=None,
+    customer_type=None,
+    start=None,
+    end=None,
+):
+    """Learnings across the organization, newest first (best match first when searching)."""
+    qs = _learnings(organization)
+    if theme is not None:
+        qs = qs.filter(theme_links__theme=theme)
+    if unthemed:
+        qs = qs.filter(theme_links__isnull=True)
+    if kind:
+        qs = qs.filter(engagement__kind=kind)
+    if learning_kind:
+        qs = qs.filter(kind=learning_kind)
+    if leader is not None:
+        qs = qs.filter(author=leader)
+    if region is not None:
+        qs = qs.filter(engagement__location__region=region)
+    if location is not None:
+        qs = qs.filter(engagement__location=location)
+    if customer_type:
+        qs = qs.filter(engagement__customer_type=customer_type)
+    if start is not None:
+        qs = qs.filter(engagement__started_at__gte=start)
+    if end is not None:
+        qs = qs.filter(engagement__started_at__lt=end)
+    qs = qs.order_by("-engagement__started_at", "-id")
+    q = " ".join(str(q).split())
+    return _search(qs, q) if q else qs
+
+
+def learning_get(*, organization, pk):
+    return _learnings(organization).get(pk=pk)
+
+
+def learnings_by_ids(*, organization, ids):
+    return list(Learning.objects.for_organization(organization).filter(pk__in=ids))
+
+
+def learnings_of_engagement(*, organization, engagement_id):
+    return _learnings(organization).filter(engagement_id=engagement_id).order_by("created_at", "id")
+
+
+# --- Actions ------------------------------------------------------------------------------------------
+def _actions(organization):
+    return (
+        Action.objects.for_organization(organization)
+        .select_related("owner__user", "created_by__user", "pilot")
+        .annotate(learning_count=Count("learnings", distinct=True))
+    )
+
+
+def action_list(*, organization, owner=None, status=None, open_only=False, overdue_on=None, learning=None):
+    """Actions, soonest due first. `status` one status; `open_only` everything not done or dropped;
+    `overdue_on` a date: open actions due before it."""
+    qs = _actions(organization)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    if status:
+        qs = qs.filter(status=status)
+    if open_only or overdue_on is not None:
+        qs = qs.exclude(status__in=list(CLOSED_STATUSES))
+    if overdue_on is not None:
+        qs = qs.filter(due_on__lt=overdue_on)
+    if learning is not None:
+        qs = qs.filter(learnings=learning)
+    return qs.order_by("due_on", "id")
+
+
+def my_actions(*, membership):
+    """The owner's actions: open ones by due date, then the closed ones, most recently closed first."""
+    return _actions(membership.organization_id).filter(owner=membership).order_by("closed_at", "due_on", "id")
+
+
+def action_counts(*, membership, today=None):
+    """How many open and overdue actions `membership` owns (for the "My actions" badge)."""
+    today = today or timezone.localdate()
+    return Action.objects.filter(owner=membership).exclude(status__in=list(CLOSED_STATUSES)).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+    )
+
+
+def action_get(*, organization, pk):
+    learnings = Learning.objects.select_related("engagement__location", "author__user").order_by(
+        "-engagement__started_at"
+    )
+    return (
+        _actions(organization)
+        .prefetch_related(
+            Prefetch("learnings", queryset=learnings),
+            Prefetch("notes", queryset=ActionNote.objects.select_related("author__user")),
+        )
+        .get(pk=pk)
+    )
+
+
+def actions_for_learning(*, organization, learning):
+    return action_list(organization=organization, learning=learning)
+
+
+def action_owner_choices(*, organization, also_id=None):
+    """Members who can own an action (and the current owner, even if they no longer could)."""
+    qs = Membership.objects.for_organization(organization).select_related("user")
+    eligible = [m for m in qs.order_by("user__full_name", "id") if can_own_actions(m) or m.pk == also_id]
+    return eligible
+
+
+def open_actions_for_linking(*, organization, exclude_learning=None):
+    """Open actions a learning could be added to."""
+    qs = Action.objects.for_organization(organization).exclude(status__in=list(CLOSED_STATUSES))
+    if exclude_learning is not None:
+        qs = qs.exclude(learnings=exclude_learning)
+    return qs.select_related("owner__user").order_by("due_on", "id")
+
+
+# --- Pilots -------------------------------------------------------------------------------------------
+def pilot_list(*, organization):
+    return (
+        Pilot.objects.for_organization(organization)
+        .select_related("action__owner__user")
+        .prefetch_related("locations")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def pilot_get(*, organization, pk):
+    """A pilot with its chain: the action and the learnings (with the customers' words) behind it."""
+    learnings = Learning.objects.select_related(
+        "engagement__location__region", "engagement__leader__user", "author__user"
+    ).order_by("engagement__started_at", "id")
+    return (
+        Pilot.objects.for_organization(organization)
+        .select_related("action__owner__user", "action__created_by__user")
+        .prefetch_related("locations", Prefetch("action__learnings", queryset=learnings))
+        .get(pk=pk)
+    )
+
+
+# --- Customer scores ----------------------------------------------------------------------------------
+def score_list(*, organization, metric=None, location=None, region=None, start=None, end=None):
+    """Scores, newest period first. `start`/`end` are dates: periods overlapping [start, end]."""
+    qs = CustomerScore.objects.for_organization(organization).select_related("location__region", "recorded_by__user")
+    if metric:
+        qs = qs.filter(metric=metric)
+    if location is not None:
+        qs = qs.filter(location=location)
+    if region is not None:
+        qs = qs.filter(location__region=region)
+    if start is not None:
+        qs = qs.filter(period_end__gte=start)
+    if end is not None:
+        qs = qs.filter(period_start__lte=end)
+    return qs.order_by("-period_start", "location__name", "metric", "id")
+
+
+def score_get(*, organization, pk):
+    return CustomerScore.objects.for_organization(organization).select_related("location").get(pk=pk)
+
