@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
+from apps.insights.models import Action, CustomerScore, Pilot, Theme
 from apps.notifications.models import Notification, NotificationPreference, Reminder
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.insights.factories import ActionFactory, CustomerScoreFactory, PilotFactory, ThemeFactory
 from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory, ReminderFactory
 from tests.organizations.factories import (
     InvitationFactory,
@@ -44,6 +46,10 @@ FACTORIES = {
     Reminder: ReminderFactory,
     Notification: NotificationFactory,
     NotificationPreference: NotificationPreferenceFactory,
+    Theme: ThemeFactory,
+    Action: ActionFactory,
+    Pilot: PilotFactory,
+    CustomerScore: CustomerScoreFactory,
 }
 
 
@@ -63,6 +69,9 @@ def rows(db):
     reminder = ReminderFactory(recipient__organization=engagement.organization, title="x-ray visit")
     NotificationFactory(recipient=reminder.recipient, reminder=reminder, title="x-ray visit")
     NotificationPreferenceFactory(user=reminder.recipient.user)
+    ThemeFactory(organization=engagement.organization, name="Xmas queues")
+    PilotFactory(action__organization=engagement.organization, action__title="x-tra till", metric="wait")
+    CustomerScoreFactory(organization=engagement.organization)
     return engagement
 
 

@@ -54,21 +54,25 @@ def history_entries(instance, *, limit=30):
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
+    m2m_fields = list(getattr(instance.history.model, "_history_m2m_fields", []))
+    hidden = HIDDEN_FIELDS | {f.name for f in m2m_fields}
+    m2m_changes = _m2m_changes(records, m2m_fields)
     diffs = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None and record.history_type != "+":
-            changes = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS).changes
-        if record.history_type == "~" and not changes:
+            changes = record.diff_against(previous, excluded_fields=hidden).changes
+        extra = m2m_changes.get(record.pk, [])
+        if record.history_type == "~" and not changes and not extra:
             continue
-        diffs.append((record, changes))
+        diffs.append((record, changes, extra))
 
     model_fields = {f.name: f for f in instance.history.model._meta.fields}
     related = _related_objects(diffs, model_fields)
-    order = {name: i for i, name in enumerate(model_fields)}
+    order = {f.name: i for i, f in enumerate(instance._meta.fields)}  # the model's own field order
     entries = []
-    for record, changes in diffs:
+    for record, changes, extra in diffs:
         shown = [
             Change(
                 capfirst(model_fields[c.field].verbose_name),
@@ -76,7 +80,7 @@ def history_entries(instance, *, limit=30):
                 _display(model_fields[c.field], c.new, related),
             )
             for c in sorted(changes, key=lambda c: order.get(c.field, len(order)))
-        ]
+        ] + extra
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -88,6 +92,40 @@ def history_entries(instance, *, limit=30):
     return entries
 
 
+def _m2m_changes(records, m2m_fields):
+    """{history id: [Change]} for many-to-many fields (e.g. the learnings an action answers): what was added
+    and removed since the record before. One query per field for the snapshots, one for the named objects."""
+    out = {}
+    if not records:
+        return out
+    ids = [record.pk for record in records]
+    for m2m_field in m2m_fields:
+        m2m_model = getattr(records[0].__class__, m2m_field.name).model  # the snapshot rows per record
+        target = m2m_field.remote_field.model
+        target_column = m2m_field.m2m_reverse_name()  # e.g. "learning_id"
+        snapshots = {pk: set() for pk in ids}
+        for history_id, target_id in m2m_model.objects.filter(history_id__in=ids).values_list(
+            "history_id", target_column
+        ):
+            snapshots[history_id].add(target_id)
+        pairs = []
+        for index, record in enumerate(records[:-1]):
+            before, after = snapshots[records[index + 1].pk], snapshots[record.pk]
+            if before != after:
+                pairs.append((record.pk, after - before, before - after))
+        named = target._base_manager.in_bulk({pk for _, added, removed in pairs for pk in added | removed})
+        label = capfirst(m2m_field.verbose_name)
+        for history_id, added, removed in pairs:
+            old = f"removed: {_names(named, removed)}" if removed else EMPTY
+            new = f"added: {_names(named, added)}" if added else EMPTY
+            out.setdefault(history_id, []).append(Change(label, old, new))
+    return out
+
+
+def _names(objects, pks):
+    return "; ".join(str(objects[pk])[:80] if pk in objects else f"#{pk} (deleted)" for pk in sorted(pks))
+
+
 def _who(user):
     if user is None:
         return SYSTEM
@@ -97,7 +135,7 @@ def _who(user):
 def _related_objects(diffs, model_fields):
     """{related model: {pk: object}} for every foreign key value in the diffs: one query per related model."""
     wanted = {}
-    for _, changes in diffs:
+    for _, changes, _extra in diffs:
         for change in changes:
             model_field = model_fields[change.field]
             if model_field.is_relation and model_field.many_to_one:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Engagement, Learning, Participant
 
@@ -16,7 +17,7 @@ class LearningInline(admin.StackedInline):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(SimpleHistoryAdmin):
     list_display = ["started_at", "kind", "location", "leader", "duration_minutes", "organization"]
     list_filter = ["kind", "customer_type", "organization"]
     list_select_related = ["location", "leader__user", "leader__organization", "organization"]
@@ -35,7 +36,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Learning)
-class LearningAdmin(admin.ModelAdmin):
+class LearningAdmin(SimpleHistoryAdmin):
     list_display = ["kind", "short_text", "author", "engagement", "created_at"]
     list_filter = ["kind", "organization"]
     list_select_related = ["author__user", "author__organization", "engagement__location"]

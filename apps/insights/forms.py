@@ -3,18 +3,381 @@
 from django import forms
 
 from apps.core.forms import BootstrapMixin
+from apps.engagements.forms import FeedFilterForm
+from apps.engagements.models import CustomerType, LearningKind
+from apps.engagements.selectors import period_range
+
+from .models import ActionStatus, ScoreMetric, Verdict
+
+SCORE_CSV_MAX_BYTES = 2_000_000
 
 
 # === Learnings and themes ================================================================================
+
+class ThemeFilterChoiceField(forms.ModelChoiceField):
+    """A theme in the feed's filter, with how many learnings it has (the selector annotates the count)."""
+
+    def label_from_instance(self, obj):
+        count = getattr(obj, "learning_count", None)
+        return obj.name if count is None else f"{obj.name} ({count})"
+
+
+class LearningFeedFilterForm(FeedFilterForm):
+    """The engagement feed's filters (leader, kind, region, location, period) plus the learnings' own."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search what was learned…"}),
+    )
+    unthemed = forms.BooleanField(label="Needs themes", required=False)
+    theme = ThemeFilterChoiceField(queryset=None, required=False, empty_label="All themes")
+    learning_kind = forms.ChoiceField(
+        label="Kind of learning", choices=[("", "All kinds of learning"), *LearningKind.choices], required=False
+    )
+    customer_type = forms.ChoiceField(
+        label="Customers", choices=[("", "Internal and external"), *CustomerType.choices], required=False
+    )
+    field_order = [
+        "q",
+        "unthemed",
+        "theme",
+        "learning_kind",
+        "kind",
+        "customer_type",
+        "leader",
+        "region",
+        "location",
+        "period",
+        "start",
+        "end",
+    ]
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes
+        self.fields["unthemed"].widget.attrs["class"] = "btn-check"
+        kind = self.fields["kind"]
+        kind.label, kind.choices = "Kind of engagement", [("", "All kinds of engagement"), *kind.choices[1:]]
+
+    QUICK = ("q", "unthemed")  # always in sight; the others fold away on phones
+
+    def more_fields(self):
+        return [self[name] for name in self.fields if name not in self.QUICK]
+
+    def more_active(self):
+        """A folded filter is in use or has an error: show the filters open."""
+        names = [name for name in self.fields if name not in self.QUICK]
+        return self.is_bound and any(self.data.get(name) or name in self.errors for name in names)
+
+    def filters(self):
+        """The cleaned form as `learning_feed` arguments (call after is_valid())."""
+        data = self.cleaned_data
+        start, end = period_range(data.get("period"), data.get("start"), data.get("end"))
+        return {
+            "q": data.get("q", ""),
+            "theme": data.get("theme"),
+            "unthemed": bool(data.get("unthemed")),
+            "kind": data.get("kind") or None,
+            "learning_kind": data.get("learning_kind") or None,
+            "leader": data.get("leader"),
+            "region": data.get("region"),
+            "location": data.get("location"),
+            "customer_type": data.get("customer_type") or None,
+            "start": start,
+            "end": end,
+        }
+
+
+class ThemeCheckboxes(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class LearningThemesForm(forms.Form):
+    """The themes a leader confirms for one learning; none ticked means "none fit"."""
+
+    themes = ThemeCheckboxes(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = themes
+
+
+class ThemeForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(max_length=80)
+    keywords = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "queue, till, wait"}),
+        help_text="Words or phrases that suggest this theme, separated by commas. Its name counts too.",
+    )
+
+
+class ThemeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        count = obj.learning_count
+        return f"{obj.name} ({count} learning{'' if count == 1 else 's'})"
+
+
+class ThemeMergeForm(BootstrapMixin, forms.Form):
+    target = ThemeChoiceField(label="Merge into", queryset=None, empty_label="Choose a theme")
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+
 
 # === end of Learnings and themes =========================================================================
 
 
 # === Actions and pilots ==================================================================================
 
+DATE_INPUT = {"type": "date"}
+DECIMAL_INPUT = {"step": "0.01", "inputmode": "decimal"}
+
+
+class MemberChoiceField(forms.ChoiceField):
+    """A member from a list the view passes in (a selector's result), shown by name; cleans to the Membership."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {}
+
+    def set_members(self, members, empty_label):
+        self.members = {str(member.pk): member for member in members}
+        self.choices = [("", empty_label), *((key, m.display_name) for key, m in self.members.items())]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.members.get(value) if value else None
+
+
+class ActionForm(BootstrapMixin, forms.Form):
+    """What, who and by when. The learnings it answers travel as hidden `learning` inputs (the view's job)."""
+
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "e.g. Open a second till"}))
+    description = forms.CharField(
+        label="Details (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = MemberChoiceField(label="Owner")
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].set_members(owners, "Choose an owner")
+        self.fields["owner"].error_messages["required"] = "Choose who owns this action."
+        self.fields["title"].error_messages["required"] = "Say what will be done."
+        self.fields["due_on"].error_messages["required"] = "Choose a due date."
+
+    def action_fields(self):
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "description": data.get("description", "").strip(),
+            "owner": data["owner"],
+            "due_on": data["due_on"],
+        }
+
+
+class ActionFilterForm(BootstrapMixin, forms.Form):
+    owner = MemberChoiceField(required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *ActionStatus.choices], required=False)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].set_members(owners, "Anyone")
+
+
+class ActionStatusForm(BootstrapMixin, forms.Form):
+    """Move an action on. Dropping needs a reason and done an outcome; the service says so, next to the field."""
+
+    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is it dropped?", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome = forms.CharField(
+        label="What came of it? What changed for customers?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ActionNoteForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(
+        label="Progress note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What happened, what's next…"}),
+        error_messages={"required": "Write the note first."},
+    )
+
+
+class LocationsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})" if obj.code else obj.name
+
+
+class PilotForm(BootstrapMixin, forms.Form):
+    change = forms.CharField(
+        label="The change piloted",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The change customers suggested, as it is being tried.",
+    )
+    hypothesis = forms.CharField(
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), help_text="What you expect to happen, and why."
+    )
+    locations = LocationsField(
+        label="Where",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    starts_on = forms.DateField(label="Start", widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label="End", widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
+    metric = forms.CharField(
+        label="What you measure",
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Average checkout wait (minutes)"}),
+    )
+    baseline = forms.DecimalField(
+        label="Baseline (before)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs=DECIMAL_INPUT),
+    )
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locations"].queryset = locations
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The pilot can't end before it starts.")
+        return cleaned
+
+    def pilot_fields(self):
+        data = self.cleaned_data
+        return {
+            "change": data["change"].strip(),
+            "hypothesis": data["hypothesis"].strip(),
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "metric": data["metric"],
+            "locations": list(data.get("locations") or []),
+            "baseline": data.get("baseline"),
+        }
+
+
+class PilotEditForm(PilotForm):
+    """The pilot's plan, and once it has run: the result and the verdict."""
+
+    result = forms.DecimalField(
+        label="Result (after)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs=DECIMAL_INPUT),
+    )
+    verdict = forms.ChoiceField(
+        choices=[("", "Not decided yet"), *Verdict.choices],
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+    verdict_notes = forms.CharField(
+        label="What was decided (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("verdict") and cleaned.get("result") is None and "result" not in self.errors:
+            self.add_error("result", "Record the result before giving a verdict.")
+        return cleaned
+
+    def pilot_fields(self):
+        data = self.cleaned_data
+        return {
+            **super().pilot_fields(),
+            "result": data.get("result"),
+            "verdict": data.get("verdict", ""),
+            "verdict_notes": data.get("verdict_notes", "").strip(),
+        }
+
+
 # === end of Actions and pilots ===========================================================================
 
 
 # === Customer scores =====================================================================================
+
+class ScoreForm(BootstrapMixin, forms.Form):
+    location = forms.ModelChoiceField(queryset=None, empty_label="Choose a location")
+    metric = forms.ChoiceField(choices=ScoreMetric.choices)
+    period_start = forms.DateField(label="Period from", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="Period to (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(
+        max_digits=6, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
+    )
+    responses = forms.IntegerField(
+        label="Responses (optional)",
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+        self.fields["location"].label_from_instance = lambda loc: f"{loc.name} ({loc.code})" if loc.code else loc.name
+
+
+class ScoreImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, comma-separated; columns: location, metric, period_start, period_end, value, responses.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv", "class": "form-control"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > SCORE_CSV_MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {SCORE_CSV_MAX_BYTES // 1_000_000} MB; split it.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("The file is not UTF-8 text; save it as \"CSV UTF-8\" and try again.") from exc
+
+
+class ScoreFilterForm(BootstrapMixin, forms.Form):
+    metric = forms.ChoiceField(choices=[("", "All measures"), *ScoreMetric.choices], required=False)
+    region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
+    location = forms.ModelChoiceField(queryset=None, required=False, empty_label="All locations")
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, regions, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["location"].queryset = locations
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return cleaned
+
 
 # === end of Customer scores ==============================================================================

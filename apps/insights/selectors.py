@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from apps.engagements.models import Learning
@@ -29,7 +29,12 @@ SEARCH_CONFIG = "english"
 # --- Themes ---------------------------------------------------------------------------------------------
 def theme_list(*, organization):
     """Themes with how many learnings each has."""
-    return Theme.objects.for_organization(organization).annotate(learning_count=Count("learning_links"))
+    # Explicit order: Meta.ordering is ignored in a GROUP BY query (the Count). [fix by the learnings helper]
+    return (
+        Theme.objects.for_organization(organization)
+        .annotate(learning_count=Count("learning_links"))
+        .order_by("name", "id")
+    )
 
 
 def theme_get(*, organization, pk):
@@ -42,14 +47,13 @@ def themes_by_ids(*, organization, ids):
 
 # --- Theme suggestions ------------------------------------------------------------------------------------
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_STOPWORDS = frozenset(
-    """about after again also always amp and any are because been before being both but can could did does
-    doing down during each few for from further had has have having her here hers him his how into its just
-    more most much not now off once only other our ours out over own same she should some such than that the
-    their them then there these they this those through too under until very was were what when where which
-    while who whom why will with would you your yours customer customers said told says asked store shop
-    really still""".split()
-)
+_STOPWORD_TEXT = """about after again also always amp and any are because been before being both but can could did does
+    doing down during each few for from further had has have having her here hers him his how into its
+    just more most much not now off once only other our ours out over own same she should some such than
+    that the their them then there these they this those through too under until very was were what when
+    where which while who whom why will with would you your yours customer customers said told says
+    asked store shop really still"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 SIMILAR_CANDIDATES = 400  # earlier themed learnings compared with a page of new ones
 SIMILAR_MIN_SHARED = 2  # words two learnings must share to count as similar
 SIMILAR_MIN_JACCARD = 0.2
@@ -57,10 +61,13 @@ SUGGESTIONS_MAX = 4
 
 
 def _stem(word):
-    """Crude English plural folding, enough to match "queues" with "queue"."""
-    for suffix in ("ies", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    """Crude English plural folding, enough to match "queues" with "queue" and "batteries" with "battery"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
     return word
 
 
@@ -157,11 +164,16 @@ def _learnings(organization):
 def _search(qs, q):
     """PostgreSQL full-text search (stemmed, ranked); on SQLite every word must appear in text or quote."""
     if connection.vendor == "postgresql":
-        vector = SearchVector("text", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "quote", weight="A", config=SEARCH_CONFIG
-        )
+        # The same expression as the GIN index `learning_search_idx` (insights migration 0002), so it is used.
+        vector = SearchVector("text", "quote", config=SEARCH_CONFIG)
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0).order_by("-rank", "-id")
+        # Match with @@ (filter on the annotated vector), not rank > 0: ts_rank is not a match test (it gives 1e-20
+        # to a document matching no word of a multi-word query, and ignores "-word").
+        return (
+            qs.annotate(search_vector=vector, rank=SearchRank(vector, query))
+            .filter(search_vector=query)
+            .order_by("-rank", "-id")
+        )
     for word in q.split():
         word = word.strip("\"'")
         if word and not word.startswith("-"):
@@ -189,7 +201,8 @@ def learning_feed(
     if theme is not None:
         qs = qs.filter(theme_links__theme=theme)
     if unthemed:
-        qs = qs.filter(theme_links__isnull=True)
+        # No theme yet, and nobody chose "none fit" either: waiting for the leader's look.
+        qs = qs.filter(themes_reviewed=False)
     if kind:
         qs = qs.filter(engagement__kind=kind)
     if learning_kind:
@@ -232,9 +245,12 @@ def _actions(organization):
     )
 
 
-def action_list(*, organization, owner=None, status=None, open_only=False, overdue_on=None, learning=None):
+def action_list(
+    *, organization, owner=None, status=None, open_only=False, closed_only=False, overdue_on=None, learning=None
+):
     """Actions, soonest due first. `status` one status; `open_only` everything not done or dropped;
-    `overdue_on` a date: open actions due before it."""
+    `closed_only` the done and dropped ones, most recently closed first; `overdue_on` a date: open actions
+    due before it."""
     qs = _actions(organization)
     if owner is not None:
         qs = qs.filter(owner=owner)
@@ -246,19 +262,27 @@ def action_list(*, organization, owner=None, status=None, open_only=False, overd
         qs = qs.filter(due_on__lt=overdue_on)
     if learning is not None:
         qs = qs.filter(learnings=learning)
+    if closed_only:
+        return qs.filter(status__in=list(CLOSED_STATUSES)).order_by("-closed_at", "-id")
     return qs.order_by("due_on", "id")
 
 
 def my_actions(*, membership):
     """The owner's actions: open ones by due date, then the closed ones, most recently closed first."""
-    return _actions(membership.organization_id).filter(owner=membership).order_by("closed_at", "due_on", "id")
+    return (
+        _actions(membership.organization_id)
+        .filter(owner=membership)
+        .order_by(F("closed_at").desc(nulls_first=True), "due_on", "id")
+    )
 
 
 def action_counts(*, membership, today=None):
     """How many open and overdue actions `membership` owns (for the "My actions" badge)."""
     today = today or timezone.localdate()
-    return Action.objects.filter(owner=membership).exclude(status__in=list(CLOSED_STATUSES)).aggregate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+    return (
+        Action.objects.filter(owner=membership)
+        .exclude(status__in=list(CLOSED_STATUSES))
+        .aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
     )
 
 
@@ -337,4 +361,3 @@ def score_list(*, organization, metric=None, location=None, region=None, start=N
 
 def score_get(*, organization, pk):
     return CustomerScore.objects.for_organization(organization).select_related("location").get(pk=pk)
-

@@ -73,11 +73,13 @@ def region_list(*, organization):
     )
 
 
-def location_list(*, organization, include_inactive=False, also_id=None):
-    """Active locations (all with `include_inactive`), plus `also_id` (an entry's own, even if closed)."""
+def location_list(*, organization, include_inactive=False, also_id=None, also_ids=()):
+    """Active locations (all with `include_inactive`), plus `also_id`/`also_ids` (an entry's own, even if
+    closed)."""
     qs = Location.objects.for_organization(organization).select_related("region")
+    also = {pk for pk in (also_id, *also_ids) if pk}
     if not include_inactive:
-        qs = qs.filter(Q(is_active=True) | Q(pk=also_id)) if also_id else qs.filter(is_active=True)
+        qs = qs.filter(Q(is_active=True) | Q(pk__in=also)) if also else qs.filter(is_active=True)
     # Locations without a region sort last on every database.
     return qs.order_by(F("region__name").asc(nulls_last=True), "name")
 

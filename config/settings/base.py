@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.scheduling",
     "apps.insights",
+    "apps.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -126,7 +126,7 @@ def test_detail_page_queries_do_not_grow_with_history(
         response = client.get(f"/engagements/{engagement.pk}/")
 
     assert response.status_code == 200
-    assert response.content.decode().count("<li class=\"border-top py-2\">") == edits + 1
+    assert response.content.decode().count('<li class="border-top py-2">') == edits + 1
 
 
 def test_chief_of_staff_sees_an_executive_entries_on_the_executive_clock(client_for, chief_of_staff, executive):

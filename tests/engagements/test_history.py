@@ -109,10 +109,11 @@ def test_learning_create_update_delete_are_recorded_with_who(shared_engagement, 
         engagement=shared_engagement, author=executive, acting=chief_of_staff, kind="idea", text="Queue ropes."
     )
     services.learning_update(learning=learning, acting=executive, kind="pain_point", text="Queue ropes.")
+    learning_id = learning.pk
     services.learning_delete(learning=learning, acting=executive)
 
     # then
-    history = HistoricalLearning.objects.filter(id=learning.pk)
+    history = HistoricalLearning.objects.filter(id=learning_id)
     assert rows(history) == [("+", chief_of_staff.user_id), ("~", executive.user_id), ("-", executive.user_id)]
     created, changed, _ = history.order_by("history_id")
     assert changed.diff_against(created).changed_fields == ["kind"]
@@ -198,4 +199,3 @@ def test_history_with_no_records_shows_the_empty_state(client_for, executive, en
     html = client_for(executive).get(f"/engagements/{engagement.pk}/").content.decode()
 
     assert "No changes recorded yet." in html
-

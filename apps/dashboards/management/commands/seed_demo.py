@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.engagements import demo
+from apps.insights import demo as insights_demo
 from apps.scheduling import demo as schedule_demo
 
 
@@ -23,10 +24,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if leaders is None and engagements is None:
             result = demo.seed_northwind(password=password, seed=seed)
-            # Lives here, in scheduling, because the customer-time log (engagements) cannot import scheduling.
+            # Lives in dashboards, the one app that may read every other: scheduling and insights can't import
+            # each other, and the customer-time log (engagements) imports neither.
             planned = schedule_demo.seed_schedule(organization=result.organization, seed=seed)
+            insights = insights_demo.seed_insights(organization=result.organization, seed=seed)
         else:
-            planned = 0
+            planned, insights = 0, {}
             if not leaders or leaders < 1 or engagements is None or engagements < 0:
                 raise CommandError("--leaders N (>= 1) and --engagements M (>= 0) go together.")
             result = demo.seed_large(leaders=leaders, engagements=engagements, seed=seed, password=password)
@@ -38,3 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{result.organization.name} already exists; nothing changed.")
         if planned:
             self.stdout.write(f"Planned weekly customer time for {planned} executives, with targets.")
+        if insights:
+            counts = ", ".join(f"{v} {k}" for k, v in insights.items())
+            self.stdout.write(f"Added what came of it: {counts}.")
