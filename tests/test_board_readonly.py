@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
+from apps.insights.models import Action, ActionNote, CustomerScore, LearningTheme, Pilot, Theme, ThemeReview
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.insights.factories import ActionFactory, CustomerScoreFactory, PilotFactory, ThemeFactory
 from tests.organizations.factories import (
     InvitationFactory,
     LocationFactory,
@@ -38,7 +40,19 @@ def org(db):
     participant = ParticipantFactory(engagement=engagement, membership=other_executive, minutes=45)
     learning = LearningFactory(engagement=engagement, text="Queues at lunchtime", quote="Too slow")
     invitation = InvitationFactory(organization=organization, email="newcomer@gamma.example", invited_by=admin)
+    theme = ThemeFactory(organization=organization, name="Checkout queues")
+    other_theme = ThemeFactory(organization=organization, name="Pricing")
+    other_learning = LearningFactory(engagement=engagement, text="Prices unclear")
+    action = ActionFactory(organization=organization, owner=executive, title="Second till", learnings=[learning])
+    pilot = PilotFactory(action__organization=organization, action__owner=executive, locations=[location])
+    score = CustomerScoreFactory(organization=organization, location=location)
     return SimpleNamespace(
+        theme=theme,
+        other_theme=other_theme,
+        other_learning=other_learning,
+        action=action,
+        pilot=pilot,
+        score=score,
         organization=organization,
         executive=executive,
         other_executive=other_executive,
@@ -71,9 +85,30 @@ def rows(organization):
         "engagements": list(Engagement.objects.filter(organization=organization).order_by("pk").values()),
         "participants": list(Participant.objects.filter(organization=organization).order_by("pk").values()),
         "learnings": list(Learning.objects.filter(organization=organization).order_by("pk").values()),
+        "themes": list(Theme.objects.filter(organization=organization).order_by("pk").values()),
+        "learning themes": list(LearningTheme.objects.filter(organization=organization).order_by("pk").values()),
+        "theme reviews": list(ThemeReview.objects.filter(organization=organization).order_by("pk").values()),
+        "actions": list(Action.objects.filter(organization=organization).order_by("pk").values()),
+        "action learnings": sorted(Action.learnings.through.objects.values_list("action_id", "learning_id")),
+        "action notes": list(ActionNote.objects.filter(organization=organization).order_by("pk").values()),
+        "pilots": list(Pilot.objects.filter(organization=organization).order_by("pk").values()),
+        "scores": list(CustomerScore.objects.filter(organization=organization).order_by("pk").values()),
         "totals": {
             model.__name__: model.objects.count()
-            for model in (Organization, Membership, Region, Location, Invitation, Engagement, Participant, Learning)
+            for model in (
+                Organization,
+                Membership,
+                Region,
+                Location,
+                Invitation,
+                Engagement,
+                Participant,
+                Learning,
+                Theme,
+                Action,
+                Pilot,
+                CustomerScore,
+            )
         },
         "users": User.objects.count(),
     }
@@ -131,11 +166,81 @@ WRITES = {
     ),
     "organizations:settings": (None, lambda o: {"name": "Board's company", "time_zone": "UTC"}),
     "organizations:locations": (None, lambda o: {"name": "Board region"}),
+    "insights:learning_themes": ("learning", lambda o: {"themes": [o.other_theme.pk]}),
+    "insights:theme_create": (None, lambda o: {"name": "Board theme", "keywords": ""}),
+    "insights:theme_edit": ("theme", lambda o: {"name": "Renamed by board", "keywords": ""}),
+    "insights:theme_merge": ("theme", lambda o: {"target": o.other_theme.pk}),
+    "insights:theme_delete": ("theme", lambda o: {}),
+    "insights:action_create": (
+        None,
+        lambda o: {
+            "title": "Board action",
+            "owner": o.executive.pk,
+            "due_on": (timezone.localdate() + timedelta(days=9)).isoformat(),
+            "learning": o.learning.pk,
+        },
+    ),
+    "insights:action_edit": (
+        "action",
+        lambda o: {
+            "title": "Edited by board",
+            "owner": o.executive.pk,
+            "due_on": (timezone.localdate() + timedelta(days=9)).isoformat(),
+        },
+    ),
+    "insights:action_status": ("action", lambda o: {"status": "in_progress"}),
+    "insights:action_note": ("action", lambda o: {"text": "noted by the board"}),
+    "insights:action_learning_add": ("action", lambda o: {"learning": o.other_learning.pk}),
+    "insights:pilot_create": (
+        "action",
+        lambda o: {
+            "change": "c",
+            "hypothesis": "h",
+            "locations": [o.location.pk],
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-02-01",
+            "metric": "wait",
+        },
+    ),
+    "insights:pilot_edit": (
+        "pilot",
+        lambda o: {
+            "change": "c",
+            "hypothesis": "h",
+            "locations": [o.location.pk],
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-02-01",
+            "metric": "wait",
+            "result": "2",
+            "verdict": "adopt",
+        },
+    ),
+    "insights:score_create": (
+        None,
+        lambda o: {
+            "location": o.location.pk,
+            "metric": "ces",
+            "period_start": "2030-01-01",
+            "period_end": "2030-01-31",
+            "value": "3",
+        },
+    ),
+    "insights:score_edit": (
+        "score",
+        lambda o: {
+            "location": o.location.pk,
+            "metric": "ces",
+            "period_start": "2030-01-01",
+            "period_end": "2030-01-31",
+            "value": "3",
+        },
+    ),
+    "insights:score_delete": ("score", lambda o: {}),
 }
 
 
 def _url(url_name, org):
-    target = WRITES[url_name][0]
+    target = WRITES[url_name][0] if url_name in WRITES else None
     return reverse(url_name, kwargs={"pk": getattr(org, target).pk}) if target else reverse(url_name)
 
 
@@ -180,6 +285,21 @@ CONTROL_ROLE = {
     "organizations:location_edit": "admin",
     "organizations:settings": "admin",
     "organizations:locations": "admin",
+    "insights:learning_themes": "executive",
+    "insights:theme_create": "admin",
+    "insights:theme_edit": "admin",
+    "insights:theme_merge": "admin",
+    "insights:theme_delete": "admin",
+    "insights:action_create": "executive",
+    "insights:action_edit": "executive",
+    "insights:action_status": "executive",
+    "insights:action_note": "executive",
+    "insights:action_learning_add": "executive",
+    "insights:pilot_create": "executive",
+    "insights:pilot_edit": "executive",
+    "insights:score_create": "admin",
+    "insights:score_edit": "admin",
+    "insights:score_delete": "admin",
 }
 
 
@@ -209,6 +329,18 @@ WRITE_FORMS = [
     "organizations:location_create",
     "organizations:location_edit",
     "organizations:settings",
+    "insights:theme_create",
+    "insights:theme_edit",
+    "insights:theme_merge",
+    "insights:theme_delete",
+    "insights:action_create",
+    "insights:action_edit",
+    "insights:pilot_create",
+    "insights:pilot_edit",
+    "insights:score_create",
+    "insights:score_edit",
+    "insights:score_import",
+    "insights:score_template",
 ]
 
 
@@ -228,6 +360,14 @@ def test_board_member_gets_403_for_write_forms(client, org, url_name):
         ("engagements:detail", "engagement"),
         ("engagements:my_time", None),
         ("organizations:locations", None),
+        ("insights:learning_feed", None),
+        ("insights:learning_detail", "learning"),
+        ("insights:theme_list", None),
+        ("insights:action_list", None),
+        ("insights:action_detail", "action"),
+        ("insights:pilot_list", None),
+        ("insights:pilot_detail", "pilot"),
+        ("insights:score_list", None),
     ],
 )
 def test_board_member_reads(client, org, url_name, target):

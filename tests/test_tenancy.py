@@ -14,12 +14,21 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
-from apps.notifications.models import Notification
+from apps.insights.models import Action, ActionNote, CustomerScore, LearningTheme, Pilot, Theme, ThemeReview
+from apps.notifications.models import Notification, Reminder
 from apps.organizations.middleware import SESSION_KEY
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
 from apps.scheduling.models import Plan, Session
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
+from tests.insights.factories import (
+    ActionFactory,
+    ActionNoteFactory,
+    CustomerScoreFactory,
+    LearningThemeFactory,
+    PilotFactory,
+    ThemeFactory,
+)
 from tests.notifications.factories import NotificationFactory
 from tests.organizations.factories import (
     InvitationFactory,
@@ -76,7 +85,25 @@ OBJECT_FOR_URL = {
     "scheduling:session_log": "session",
     "scheduling:session_ics": "session",
     "notifications:mark_read": "notification",
+    "insights:learning_detail": "learning",
+    "insights:learning_themes": "learning",
+    "insights:theme_edit": "theme",
+    "insights:theme_merge": "theme",
+    "insights:theme_delete": "theme",
+    "insights:action_detail": "action",
+    "insights:action_edit": "action",
+    "insights:action_status": "action",
+    "insights:action_note": "action",
+    "insights:action_learning_add": "action",
+    "insights:action_learning_remove": "action",
+    "insights:pilot_create": "action",
+    "insights:pilot_detail": "pilot",
+    "insights:pilot_edit": "pilot",
+    "insights:score_edit": "score",
+    "insights:score_delete": "score",
 }
+# URLs naming a second object besides `pk`: which one (of the same organization as the first).
+OTHER_KWARGS = {"insights:action_learning_remove": {"learning_pk": "learning"}}
 # Project URLs without an object id: walked below for org A's data showing up in org B's pages.
 URLS_WITHOUT_OBJECT_ID = {
     "home",
@@ -100,6 +127,16 @@ URLS_WITHOUT_OBJECT_ID = {
     "notifications:list",
     "notifications:mark_all_read",
     "notifications:preferences",
+    "insights:learning_feed",
+    "insights:theme_list",
+    "insights:theme_create",
+    "insights:action_list",
+    "insights:action_create",
+    "insights:pilot_list",
+    "insights:score_list",
+    "insights:score_create",
+    "insights:score_import",
+    "insights:score_template",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
 URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed", "notifications:unsubscribe"}
@@ -113,6 +150,12 @@ POST_ONLY = {
     "scheduling:session_skip",
     "notifications:mark_read",
     "notifications:mark_all_read",
+    "insights:learning_themes",
+    "insights:action_status",
+    "insights:action_note",
+    "insights:action_learning_add",
+    "insights:action_learning_remove",
+    "insights:score_delete",
 }
 
 # Org B's members: one per role, plus a user who is also an executive of org A but is acting in org B.
@@ -131,9 +174,20 @@ A_MARKERS = [
     "alpha-invitee@alpha.example",
     "alpha secret plan",
     "alpha secret notification",
+    "alpha secret theme",
+    "alpha secret action",
+    "alpha secret pilot",
+    "alpha secret progress note",
 ]
 # URLs that only read: their POST changes nothing even for a member who may see the object.
-READ_ONLY = {"engagements:detail", "scheduling:plan", "scheduling:session_ics"}
+READ_ONLY = {
+    "engagements:detail",
+    "scheduling:plan",
+    "scheduling:session_ics",
+    "insights:learning_detail",
+    "insights:action_detail",
+    "insights:pilot_detail",
+}
 
 
 # --- Two organizations --------------------------------------------------------------------------
@@ -157,6 +211,20 @@ def world(db):
     a_plan = PlanFactory(organization=org_a, leader=a_exec, title="alpha secret plan")
     a_session = SessionFactory(plan=a_plan, starts_at=timezone.now() - timedelta(hours=2))
     a_notification = NotificationFactory(recipient=a_dual, title="alpha secret notification")
+    a_theme = ThemeFactory(organization=org_a, name="alpha secret theme", keywords="alpha secret keyword")
+    ThemeFactory(organization=org_a, name="alpha secret theme two")
+    LearningThemeFactory(learning=a_learning, theme=a_theme)
+    LearningFactory(engagement=a_engagement, text="alpha secret learning two")
+    a_action = ActionFactory(organization=org_a, owner=a_exec, title="alpha secret action", learnings=[a_learning])
+    ActionNoteFactory(action=a_action, text="alpha secret progress note")
+    a_pilot = PilotFactory(
+        action__organization=org_a,
+        action__owner=a_exec,
+        action__title="alpha secret action piloted",
+        change="alpha secret pilot",
+        locations=[a_location],
+    )
+    a_score = CustomerScoreFactory(organization=org_a, location=a_location)
 
     org_b = OrganizationFactory(name="Beta Partners", slug="beta")
     b_exec = MembershipFactory(organization=org_b, role=Role.EXECUTIVE, user__full_name="Bob Betason")
@@ -173,6 +241,15 @@ def world(db):
     b_plan = PlanFactory(organization=org_b, leader=b_exec, title="beta plan")
     b_session = SessionFactory(plan=b_plan, starts_at=timezone.now() - timedelta(hours=2))
     b_notification = NotificationFactory(recipient=b_exec, title="beta notification")
+    b_theme = ThemeFactory(organization=org_b, name="beta theme")
+    ThemeFactory(organization=org_b, name="beta theme two")
+    LearningThemeFactory(learning=b_learning, theme=b_theme)
+    LearningFactory(engagement=b_engagement, text="beta learning two")
+    b_action = ActionFactory(organization=org_b, owner=b_exec, title="beta action", learnings=[b_learning])
+    b_pilot = PilotFactory(
+        action__organization=org_b, action__owner=b_exec, action__title="beta action piloted", change="beta pilot"
+    )
+    b_score = CustomerScoreFactory(organization=org_b, location=b_location)
 
     return SimpleNamespace(
         org_a=org_a,
@@ -195,6 +272,12 @@ def world(db):
         b_region=b_region,
         b_location=b_location,
         b_engagement=b_engagement,
+        b_action=b_action,
+        b_learning=b_learning,
+        b_theme=b_theme,
+        b_pilot=b_pilot,
+        a_theme=a_theme,
+        a_action=a_action,
         b_members={
             "executive": b_exec,
             "chief_of_staff": b_chief,
@@ -212,6 +295,10 @@ def world(db):
             "plan": b_plan,
             "session": b_session,
             "notification": b_notification,
+            "theme": b_theme,
+            "action": b_action,
+            "pilot": b_pilot,
+            "score": b_score,
         },
         a_objects={
             "engagement": a_engagement,
@@ -223,6 +310,10 @@ def world(db):
             "plan": a_plan,
             "session": a_session,
             "notification": a_notification,
+            "theme": a_theme,
+            "action": a_action,
+            "pilot": a_pilot,
+            "score": a_score,
         },
     )
 
@@ -260,6 +351,24 @@ def org_rows(organization):
         "plans": list(Plan.objects.filter(organization=organization).order_by("pk").values()),
         "sessions": list(Session.objects.filter(organization=organization).order_by("pk").values()),
         "notifications": list(Notification.objects.filter(organization=organization).order_by("pk").values()),
+        "reminders": list(Reminder.objects.filter(organization=organization).order_by("pk").values()),
+        "themes": list(Theme.objects.filter(organization=organization).order_by("pk").values()),
+        "learning themes": list(LearningTheme.objects.filter(organization=organization).order_by("pk").values()),
+        "theme reviews": list(ThemeReview.objects.filter(organization=organization).order_by("pk").values()),
+        "actions": list(Action.objects.filter(organization=organization).order_by("pk").values()),
+        "action learnings": sorted(
+            Action.learnings.through.objects.filter(action__organization=organization).values_list(
+                "action_id", "learning_id"
+            )
+        ),
+        "action notes": list(ActionNote.objects.filter(organization=organization).order_by("pk").values()),
+        "pilots": list(Pilot.objects.filter(organization=organization).order_by("pk").values()),
+        "pilot locations": sorted(
+            Pilot.locations.through.objects.filter(pilot__organization=organization).values_list(
+                "pilot_id", "location_id"
+            )
+        ),
+        "scores": list(CustomerScore.objects.filter(organization=organization).order_by("pk").values()),
     }
 
 
@@ -269,7 +378,48 @@ def started_at_field(hours_ago=1):
 
 def attack_payload(url_name, author):
     """A well-formed POST for the URL: if the object were found, it would change or delete it."""
+    org = author.organization
+    themes = list(Theme.objects.filter(organization=org).order_by("pk"))
+    unlinked = Learning.objects.filter(organization=org, actions__isnull=True).order_by("pk").first()
+    location = Location.objects.filter(organization=org).order_by("pk").first()
+    pilot_fields = {
+        "change": "changed by org B",
+        "hypothesis": "changed by org B",
+        "locations": [location.pk],
+        "starts_on": "2030-01-01",
+        "ends_on": "2030-02-01",
+        "metric": "wait",
+        "baseline": "5",
+    }
     return {
+        "insights:learning_detail": {},
+        "insights:learning_themes": {"themes": [themes[1].pk], "next": ""},
+        "insights:theme_edit": {"name": "renamed by org B", "keywords": "b"},
+        "insights:theme_merge": {"target": themes[1].pk},
+        "insights:theme_delete": {},
+        "insights:action_detail": {},
+        "insights:action_edit": {
+            "title": "changed by org B",
+            "description": "",
+            "owner": author.pk,
+            "due_on": "2030-01-01",
+        },
+        "insights:action_status": {"status": "in_progress"},
+        "insights:action_note": {"text": "planted by org B"},
+        "insights:action_learning_add": {"learning": unlinked.pk, "next": ""},
+        "insights:action_learning_remove": {},
+        "insights:pilot_create": pilot_fields,
+        "insights:pilot_detail": {},
+        "insights:pilot_edit": {**pilot_fields, "result": "3", "verdict": "adopt", "verdict_notes": "by org B"},
+        "insights:score_edit": {
+            "location": location.pk,
+            "metric": "ces",
+            "period_start": "2030-01-01",
+            "period_end": "2030-01-31",
+            "value": "3",
+            "responses": "",
+        },
+        "insights:score_delete": {},
         "engagements:detail": {},
         "engagements:edit": {
             "kind": "customer_call",
@@ -348,13 +498,18 @@ def test_org_a_object_answers_404_to_org_b(client, world, url_name, method, role
     data = attack_payload(url_name, world.a_exec) if method == "post" else None
     before = org_rows(world.org_a)
 
-    response = getattr(client, method)(reverse(url_name, kwargs={"pk": target.pk}), data)
-    response_missing = getattr(client, method)(reverse(url_name, kwargs={"pk": missing_pk}), data)
+    other = _other_kwargs(url_name, world.a_objects)
+    response = getattr(client, method)(reverse(url_name, kwargs={"pk": target.pk, **other}), data)
+    response_missing = getattr(client, method)(reverse(url_name, kwargs={"pk": missing_pk, **other}), data)
 
     # Same answer as for an id that exists nowhere: org B learns nothing, not even that the id exists.
     assert (response.status_code, response_missing.status_code) == (expected, expected)
     assert org_rows(world.org_a) == before
     assert_no_org_a_text(response)
+
+
+def _other_kwargs(url_name, objects):
+    return {name: objects[kind].pk for name, kind in OTHER_KWARGS.get(url_name, {}).items()}
 
 
 # Control: the same payloads, sent by a role that may use the URL to org B's own object, do change it (so
@@ -377,6 +532,22 @@ CONTROL = {
     "scheduling:session_log": ("executive", 302),
     "scheduling:session_ics": ("executive", 200),
     "notifications:mark_read": ("executive", 302),
+    "insights:learning_detail": ("executive", 200),
+    "insights:learning_themes": ("executive", 302),
+    "insights:theme_edit": ("admin", 302),
+    "insights:theme_merge": ("admin", 302),
+    "insights:theme_delete": ("admin", 302),
+    "insights:action_detail": ("executive", 200),
+    "insights:action_edit": ("executive", 302),
+    "insights:action_status": ("executive", 302),
+    "insights:action_note": ("executive", 302),
+    "insights:action_learning_add": ("executive", 302),
+    "insights:action_learning_remove": ("executive", 302),
+    "insights:pilot_create": ("executive", 302),
+    "insights:pilot_detail": ("executive", 200),
+    "insights:pilot_edit": ("executive", 302),
+    "insights:score_edit": ("admin", 302),
+    "insights:score_delete": ("admin", 302),
 }
 
 
@@ -387,7 +558,8 @@ def test_walk_payloads_change_org_b_own_rows(client, world, url_name):
     target = world.b_objects[OBJECT_FOR_URL[url_name]]
     before = org_rows(world.org_b)
 
-    response = client.post(reverse(url_name, kwargs={"pk": target.pk}), attack_payload(url_name, world.b_exec))
+    url = reverse(url_name, kwargs={"pk": target.pk, **_other_kwargs(url_name, world.b_objects)})
+    response = client.post(url, attack_payload(url_name, world.b_exec))
 
     assert response.status_code == expected
     assert (org_rows(world.org_b) != before) is (url_name not in READ_ONLY)
@@ -416,6 +588,16 @@ NO_ID_STATUS = {
     "notifications:list": dict.fromkeys(ROLES, 200),
     "notifications:mark_all_read": dict.fromkeys(ROLES, 405),
     "notifications:preferences": dict.fromkeys(ROLES, 200),
+    "insights:learning_feed": dict.fromkeys(ROLES, 200),
+    "insights:theme_list": dict.fromkeys(ROLES, 200),
+    "insights:theme_create": {**dict.fromkeys(ROLES, 403), "admin": 200},
+    "insights:action_list": dict.fromkeys(ROLES, 200),
+    "insights:action_create": {**dict.fromkeys(ROLES, 200), "board": 403},
+    "insights:pilot_list": dict.fromkeys(ROLES, 200),
+    "insights:score_list": dict.fromkeys(ROLES, 200),
+    "insights:score_create": {**dict.fromkeys(ROLES, 403), "admin": 200, "chief_of_staff": 200},
+    "insights:score_import": {**dict.fromkeys(ROLES, 403), "admin": 200, "chief_of_staff": 200},
+    "insights:score_template": {**dict.fromkeys(ROLES, 403), "admin": 200, "chief_of_staff": 200},
 }
 
 
@@ -682,6 +864,135 @@ def test_form_naming_org_a_rows_is_rejected_with_a_message_and_saves_nothing(cli
     content = response.content.decode()
     assert [message for messages in expected_errors.values() for message in messages if message not in content] == []
     assert _all_rows(world) == before
+
+
+# Insights forms naming org A's rows: (role, url name, org B's object or None, payload, the form's errors).
+INSIGHTS_CROSS_ORG_FORM_CASES = {
+    "action-owner-of-a": (
+        "executive",
+        "insights:action_create",
+        None,
+        lambda w: {"title": "planted by org B", "owner": w.a_exec.pk, "due_on": "2030-01-01"},
+        lambda w: {"owner": [_participants_error(w.a_exec.pk)]},
+    ),
+    "action-edit-owner-of-a": (
+        "executive",
+        "insights:action_edit",
+        "b_action",
+        lambda w: {"title": "changed by org B", "owner": w.a_exec.pk, "due_on": "2030-01-01"},
+        lambda w: {"owner": [_participants_error(w.a_exec.pk)]},
+    ),
+    "pilot-location-of-a": (
+        "executive",
+        "insights:pilot_create",
+        "b_action",
+        lambda w: {
+            "change": "x",
+            "hypothesis": "y",
+            "locations": [w.a_location.pk],
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-02-01",
+            "metric": "wait",
+        },
+        lambda w: {"locations": [_participants_error(w.a_location.pk)]},
+    ),
+    "learning-theme-of-a": (
+        "executive",
+        "insights:learning_themes",
+        "b_learning",
+        lambda w: {"themes": [w.a_theme.pk]},
+        lambda w: {"themes": [_participants_error(w.a_theme.pk)]},
+    ),
+    "theme-merge-into-theme-of-a": (
+        "admin",
+        "insights:theme_merge",
+        "b_theme",
+        lambda w: {"target": w.a_theme.pk},
+        lambda w: {"target": [INVALID_CHOICE]},
+    ),
+    "score-at-location-of-a": (
+        "admin",
+        "insights:score_create",
+        None,
+        lambda w: {
+            "location": w.a_location.pk,
+            "metric": "nps",
+            "period_start": "2030-01-01",
+            "period_end": "2030-01-31",
+            "value": "10",
+        },
+        lambda w: {"location": [INVALID_CHOICE]},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INSIGHTS_CROSS_ORG_FORM_CASES))
+def test_insights_form_naming_org_a_rows_is_rejected_with_a_message_and_saves_nothing(client, world, case):
+    role, url_name, target, payload, errors = INSIGHTS_CROSS_ORG_FORM_CASES[case]
+    login_in_b(client, world, role)
+    url = reverse(url_name, kwargs={"pk": getattr(world, target).pk}) if target else reverse(url_name)
+    expected_errors = errors(world)
+    before = _all_rows(world)
+
+    response = client.post(url, payload(world))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == expected_errors
+    content = response.content.decode()
+    assert [message for messages in expected_errors.values() for message in messages if message not in content] == []
+    assert _all_rows(world) == before
+    assert_no_org_a_text(response)
+
+
+@pytest.mark.parametrize("role", ["executive", "chief_of_staff", "admin"])
+def test_new_action_for_an_org_a_learning_answers_404(client, world, role):
+    login_in_b(client, world, role)
+
+    response = client.get(reverse("insights:action_create"), {"learning": world.a_learning.pk})
+
+    assert response.status_code == 404
+    assert_no_org_a_text(response)
+
+
+def test_linking_an_org_a_learning_to_an_org_b_action_answers_404_and_links_nothing(client, world):
+    login_in_b(client, world, "executive")
+    before = _all_rows(world)
+
+    response = client.post(
+        reverse("insights:action_learning_add", args=[world.b_action.pk]), {"learning": world.a_learning.pk}
+    )
+
+    assert response.status_code == 404
+    assert _all_rows(world) == before
+
+
+def test_removing_an_org_a_learning_from_an_org_b_action_answers_404(client, world):
+    login_in_b(client, world, "executive")
+    before = _all_rows(world)
+
+    response = client.post(reverse("insights:action_learning_remove", args=[world.b_action.pk, world.a_learning.pk]))
+
+    assert response.status_code == 404
+    assert _all_rows(world) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_learning_feed_of_org_b_lists_only_org_b_learnings_and_rejects_org_a_filters(client, world, role):
+    login_in_b(client, world, role)
+
+    plain = client.get(reverse("insights:learning_feed"))
+    searched = client.get(reverse("insights:learning_feed"), {"q": "alpha secret"})
+    filtered = client.get(
+        reverse("insights:learning_feed"),
+        {"theme": world.a_theme.pk, "location": world.a_location.pk, "leader": world.a_exec.pk},
+    )
+
+    assert {lg.organization_id for lg in plain.context["page"]} == {world.org_b.pk}
+    assert list(searched.context["page"]) == []
+    assert sorted(filtered.context["form"].errors) == ["leader", "location", "theme"]
+    assert list(filtered.context["page"]) == []
+    for response in (plain, searched, filtered):
+        assert_no_org_a_text(response)
 
 
 def test_log_replaying_an_org_a_client_uuid_is_rejected_with_a_message(client, world):
