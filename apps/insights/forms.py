@@ -14,6 +14,7 @@ SCORE_CSV_MAX_BYTES = 2_000_000
 
 # === Learnings and themes ================================================================================
 
+
 class ThemeFilterChoiceField(forms.ModelChoiceField):
     """A theme in the feed's filter, with how many learnings it has (the selector annotates the count)."""
 
@@ -322,6 +323,7 @@ class PilotEditForm(PilotForm):
 
 # === Customer scores =====================================================================================
 
+
 class ScoreForm(BootstrapMixin, forms.Form):
     location = forms.ModelChoiceField(queryset=None, empty_label="Choose a location")
     metric = forms.ChoiceField(choices=ScoreMetric.choices)
@@ -357,7 +359,7 @@ class ScoreImportForm(forms.Form):
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file is not UTF-8 text; save it as \"CSV UTF-8\" and try again.") from exc
+            raise forms.ValidationError('The file is not UTF-8 text; save it as "CSV UTF-8" and try again.') from exc
 
 
 class ScoreFilterForm(BootstrapMixin, forms.Form):

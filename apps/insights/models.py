@@ -80,7 +80,8 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
-CLOSED_STATUSES = frozenset({ActionStatus.DONE, ActionStatus.DROPPED})
+# A tuple, not a set: its order ends up in a migration and must be the same on every run.
+CLOSED_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
 
 # Where an action may go from each status. Closed actions can be reopened; the record keeps the path.
 ACTION_TRANSITIONS = {
@@ -119,8 +120,8 @@ class Action(BaseModel):
                 condition=~Q(status=ActionStatus.DROPPED) | ~Q(dropped_reason=""), name="action_dropped_has_reason"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=list(CLOSED_STATUSES), closed_at__isnull=False)
-                | (~Q(status__in=list(CLOSED_STATUSES)) & Q(closed_at__isnull=True)),
+                condition=Q(status__in=CLOSED_STATUSES, closed_at__isnull=False)
+                | (~Q(status__in=CLOSED_STATUSES) & Q(closed_at__isnull=True)),
                 name="action_closed_at_iff_closed",
             ),
         ]

@@ -302,6 +302,7 @@ def test_learning_themes_set_refuses_another_organizations_theme(executive, outs
 
 # --- suggestions ---------------------------------------------------------------------------------------
 
+
 def suggest(organization, *learnings):
     """Suggestions as {learning: [(theme name, reason)]}, for learnings read the way the feed reads them."""
     pks = [learning.pk for learning in learnings]
