@@ -4,7 +4,8 @@ Writing: a model opts in with `history = HistoricalRecords(excluded_fields=["upd
 made each write with `with_history_user(instance, user)` before `save()`/`delete()` (web requests also get
 the user from simple_history's HistoryRequestMiddleware; Celery tasks and commands do not). Bulk writes go
 through `simple_history.utils.bulk_create_with_history` / `bulk_update_with_history` with `default_user`;
-a queryset `.update()`/`.delete()` escapes the record, so don't use one on a model with history.
+a queryset `.update()` escapes the record (`.delete()` does not: Django sends `post_delete` per row),
+so don't use `.update()` on a model with history.
 
 Reading: `history_entries(instance)` -> newest first, for `templates/includes/history.html`.
 """

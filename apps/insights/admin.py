@@ -15,8 +15,11 @@ class ThemeAdmin(admin.ModelAdmin):
 class ActionNoteInline(admin.TabularInline):
     model = ActionNote
     extra = 0
-    raw_id_fields = ["author"]
-    exclude = ["organization"]
+    fields = ["author", "text", "created_at"]
+    readonly_fields = ["author", "text", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # notes are added on the action's page, by the people who may
 
 
 @admin.register(Action)
@@ -25,7 +28,9 @@ class ActionAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "organization"]
     list_select_related = ["owner__user", "owner__organization", "organization"]
     search_fields = ["title", "description", "outcome", "owner__user__email", "owner__user__full_name"]
-    raw_id_fields = ["owner", "created_by", "learnings"]
+    # What the services keep consistent (status and its closing time, reminders, same-organization links) is
+    # changed on the site, not here.
+    readonly_fields = ["organization", "owner", "created_by", "due_on", "status", "closed_at", "learnings"]
     inlines = [ActionNoteInline]
 
 
@@ -35,7 +40,7 @@ class PilotAdmin(SimpleHistoryAdmin):
     list_filter = ["verdict", "organization"]
     list_select_related = ["action", "organization"]
     search_fields = ["action__title", "change", "hypothesis", "metric"]
-    raw_id_fields = ["action", "locations"]
+    readonly_fields = ["organization", "action", "locations", "starts_on", "ends_on", "result", "verdict"]
 
 
 @admin.register(CustomerScore)

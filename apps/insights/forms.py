@@ -115,7 +115,7 @@ class ThemeForm(BootstrapMixin, forms.Form):
     name = forms.CharField(max_length=80)
     keywords = forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=20000,  # merged themes bring their names and keywords along
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "queue, till, wait"}),
         help_text="Words or phrases that suggest this theme, separated by commas. Its name counts too.",
     )

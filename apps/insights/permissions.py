@@ -24,17 +24,11 @@ def can_create_actions(membership):
     return can_write(membership)
 
 
+OWNER_ROLES = (Role.EXECUTIVE, Role.CHIEF_OF_STAFF, Role.ADMIN)
+
+
 def can_own_actions(membership):
-    return (
-        membership is not None
-        and membership.is_active
-        and membership.role
-        in (
-            Role.EXECUTIVE,
-            Role.CHIEF_OF_STAFF,
-            Role.ADMIN,
-        )
-    )
+    return membership is not None and membership.is_active and membership.role in OWNER_ROLES
 
 
 def can_edit_action(membership, action, supported_ids=None):

@@ -45,33 +45,42 @@ def _schedule(action, week):
 
 
 def action_reminders_sync(action, *, now=None):
-    """Bring one action's reminders in line with it: cancel what no longer applies, schedule the next."""
+    """Bring one action's reminders in line with it: cancel what no longer applies, schedule what does."""
     now = now or timezone.now()
     notification_services.reminders_cancel(source_key_prefix=source_prefix(action))
     if action.status in CLOSED_STATUSES:
         return 0
-    _schedule(action, _current_week(action, now))
-    return 1
+    weeks = _weeks_due(action, now)
+    for week in weeks:
+        _schedule(action, week)
+    return len(weeks)
 
 
-def _current_week(action, now):
-    """Which weekly reminder is the next one due (0: the morning after the due date)."""
-    first = _reminder_time(action, 0)
-    if now <= first:
-        return 0
-    return (now - first) // REPEAT_EVERY + (0 if (now - first) % REPEAT_EVERY == timedelta(0) else 1)
+def _weeks_due(action, now):
+    """The weekly reminders to keep: the next one, and the latest one already due (it may not have gone out
+    yet; one that was sent stays sent). Counted in days on the owner's clock, so a clock change moves none."""
+    first_day = action.due_on + timedelta(days=1)
+    today = timezone.localdate(now, zone_or_utc(action.owner.time_zone_name))
+    if now <= _reminder_time(action, 0):
+        return [0]
+    latest = (today - first_day).days // REPEAT_EVERY.days
+    if now < _reminder_time(action, latest):  # today's reminder is later today
+        latest -= 1
+    return [latest, latest + 1]
 
 
 def overdue_actions_sweep(*, now=None):
-    """Daily: every open action past its due date has its next weekly reminder scheduled. Idempotent."""
+    """Every few hours: each open action past its due date has its next weekly reminder scheduled (and the
+    latest one, if an edit cancelled it before it went out). Idempotent."""
     now = now or timezone.now()
     actions = (
-        Action.objects.exclude(status__in=list(CLOSED_STATUSES))
-        .filter(due_on__lt=now.date())
+        Action.objects.exclude(status__in=CLOSED_STATUSES)
+        .filter(due_on__lt=now.date(), owner__is_active=True)
         .select_related("owner__user", "owner__organization")
     )
     count = 0
     for action in actions.iterator(chunk_size=500):
-        _schedule(action, _current_week(action, now))
+        for week in _weeks_due(action, now):
+            _schedule(action, week)
         count += 1
     return count

@@ -21,7 +21,7 @@ from .models import (
     Theme,
     ThemeReview,
 )
-from .permissions import can_own_actions
+from .permissions import OWNER_ROLES
 
 SEARCH_CONFIG = "english"
 
@@ -46,7 +46,7 @@ def themes_by_ids(*, organization, ids):
 
 
 # --- Theme suggestions ------------------------------------------------------------------------------------
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _STOPWORD_TEXT = """about after again also always amp and any are because been before being both but can could did does
     doing down during each few for from further had has have having her here hers him his how into its
     just more most much not now off once only other our ours out over own same she should some such than
@@ -72,13 +72,21 @@ def _stem(word):
 
 
 def _words(text):
-    return {_stem(w) for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOPWORDS}
+    """The words that carry meaning, plural-folded. A hyphenated word counts whole and by its parts, so
+    "wi-fi" matches "wi-fi" and "self-checkout" matches "checkout"."""
+    words = set()
+    for token in _WORD.findall(text.lower()):
+        for word in (token, *token.split("-")) if "-" in token else (token,):
+            if len(word) > 2 and word not in _STOPWORDS:
+                words.add(_stem(word))
+    return words
 
 
 def _mentions(text_words, phrase):
-    """Every word of the phrase appears in the text (so "checkout queue" matches "queue at the checkout")."""
-    words = [_stem(w) for w in _WORD.findall(phrase.lower())]
-    return bool(words) and all(w in text_words for w in words)
+    """Every word of the phrase appears in the text (so "checkout queue" matches "queue at the checkout").
+    The phrase is read like the text: "Customer service" needs "service", as "customer" is never kept."""
+    words = _words(phrase)
+    return bool(words) and words <= text_words
 
 
 @dataclass(frozen=True)
@@ -229,7 +237,11 @@ def learning_get(*, organization, pk):
 
 
 def learnings_by_ids(*, organization, ids):
-    return list(Learning.objects.for_organization(organization).filter(pk__in=ids))
+    return list(
+        Learning.objects.for_organization(organization)
+        .filter(pk__in=ids)
+        .select_related("engagement__location", "author__user")
+    )
 
 
 def learnings_of_engagement(*, organization, engagement_id):
@@ -306,17 +318,23 @@ def actions_for_learning(*, organization, learning):
 
 def action_owner_choices(*, organization, also_id=None):
     """Members who can own an action (and the current owner, even if they no longer could)."""
-    qs = Membership.objects.for_organization(organization).select_related("user")
-    eligible = [m for m in qs.order_by("user__full_name", "id") if can_own_actions(m) or m.pk == also_id]
-    return eligible
+    eligible = Q(is_active=True, role__in=OWNER_ROLES)
+    if also_id is not None:
+        eligible |= Q(pk=also_id)
+    return list(
+        Membership.objects.for_organization(organization)
+        .filter(eligible)
+        .select_related("user")
+        .order_by("user__full_name", "id")
+    )
 
 
-def open_actions_for_linking(*, organization, exclude_learning=None):
-    """Open actions a learning could be added to."""
+def open_actions_for_linking(*, organization, exclude_learning=None, limit=50):
+    """Open actions a learning could be added to (the soonest due `limit`)."""
     qs = Action.objects.for_organization(organization).exclude(status__in=list(CLOSED_STATUSES))
     if exclude_learning is not None:
         qs = qs.exclude(learnings=exclude_learning)
-    return qs.select_related("owner__user").order_by("due_on", "id")
+    return qs.select_related("owner__user").order_by("due_on", "id")[:limit]
 
 
 # --- Pilots -------------------------------------------------------------------------------------------

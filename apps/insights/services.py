@@ -118,9 +118,13 @@ def theme_merge(*, acting, source, target):
 
 @transaction.atomic
 def theme_delete(*, acting, theme):
+    """Delete a theme. Learnings it leaves without any theme wait for a look again (suggestions come back)."""
     if not can_manage_themes(acting) or acting.organization_id != theme.organization_id:
         raise PermissionDenied("Only admins manage themes.")
+    learning_ids = list(LearningTheme.objects.filter(theme=theme).values_list("learning_id", flat=True))
     theme.delete()
+    still_themed = LearningTheme.objects.filter(learning_id__in=learning_ids).values("learning_id")
+    ThemeReview.objects.filter(learning_id__in=learning_ids).exclude(learning_id__in=still_themed).delete()
 
 
 @transaction.atomic
@@ -188,7 +192,8 @@ def action_update(*, acting, action, title, owner, due_on, description="", today
     """Change what, who and when. A due date may stay in the past; a new one may not."""
     if not can_edit_action(acting, action):
         raise PermissionDenied("You cannot change this action.")
-    _check_owner(owner, action.organization)
+    if owner != action.owner:  # an owner who has since left may stay until someone picks another
+        _check_owner(owner, action.organization)
     if due_on != action.due_on:
         _check_due(due_on, today or timezone.localdate())
     action.title = " ".join(str(title).split())
@@ -208,6 +213,8 @@ def action_set_status(*, acting, action, status, reason="", outcome=""):
         raise PermissionDenied("You cannot change this action.")
     if status not in ActionStatus.values:
         raise ValidationError({"status": "Choose a status."})
+    # Two people moving the same action at once: the second sees the first one's status.
+    action.status = Action.objects.select_for_update().values_list("status", flat=True).get(pk=action.pk)
     if status == action.status:
         return action
     if status not in ACTION_TRANSITIONS[action.status]:
@@ -222,6 +229,8 @@ def action_set_status(*, acting, action, status, reason="", outcome=""):
         raise ValidationError({"reason": "Say why the action is dropped."})
     if status == ActionStatus.DONE and not (outcome or action.outcome):
         raise ValidationError({"outcome": "Say what came of it: what changed for customers."})
+    if status == ActionStatus.PILOTING and not Pilot.objects.filter(action=action).exists():
+        raise ValidationError({"status": "Start a pilot to move this action to piloting."})
     action.status = status
     if status == ActionStatus.DROPPED:
         action.dropped_reason = reason
@@ -250,7 +259,8 @@ def action_learnings_add(*, acting, action, learnings):
         raise PermissionDenied("You cannot change this action.")
     learnings = list(learnings)
     _same_organization("learnings", action.organization, learnings, "Choose learnings of your organization.")
-    new = [learning for learning in learnings if learning.pk not in set(action.learnings.values_list("pk", flat=True))]
+    linked = set(action.learnings.values_list("pk", flat=True))
+    new = [learning for learning in learnings if learning.pk not in linked]
     if new:
         _by(action, acting).learnings.add(*new)
     return len(new)
@@ -296,7 +306,11 @@ def pilot_create(*, acting, action, change, hypothesis, starts_on, ends_on, metr
         baseline=baseline,
     )
     pilot.full_clean(exclude=["organization", "action"], validate_constraints=False)
-    _by(pilot, acting).save()
+    try:
+        with transaction.atomic():
+            _by(pilot, acting).save()
+    except IntegrityError as exc:  # someone started one at the same moment
+        raise ValidationError({"__all__": "This action already has a pilot."}) from exc
     if locations:
         pilot.locations.set(locations)
     if action.status != ActionStatus.PILOTING:
@@ -399,7 +413,7 @@ def score_create(*, acting, location, metric, period_start, period_end, value, r
         location=location, metric=metric, period_start=period_start, period_end=period_end
     ).exists():
         raise ValidationError({"__all__": "This location already has that score for that period; change it instead."})
-    score.save()
+    _score_save(score, "This location already has that score for that period; change it instead.")
     return score
 
 
@@ -419,8 +433,17 @@ def score_update(*, acting, score, location, metric, period_start, period_end, v
     ).exclude(pk=score.pk)
     if clash.exists():
         raise ValidationError({"__all__": "This location already has that score for that period."})
-    score.save()
+    _score_save(score, "This location already has that score for that period.")
     return score
+
+
+def _score_save(score, clash_message):
+    """Save, turning a clash with a score saved at the same moment into the same message as the check."""
+    try:
+        with transaction.atomic():
+            score.save()
+    except IntegrityError as exc:
+        raise ValidationError({"__all__": clash_message}) from exc
 
 
 @transaction.atomic
@@ -457,13 +480,19 @@ def _parse_date(text):
 
 
 def _csv_rows(text):
-    """(headers, rows) of a CSV text; headers are lower-cased and stripped; a BOM is ignored."""
+    """(headers, [(line, values)], problem or None) of a CSV text. Headers are lower-cased and stripped, a
+    BOM is ignored, and each row is numbered by the file line it starts on (a quoted value may span lines)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows, start = [], 1
     try:
-        headers = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return [], []
-    return headers, list(reader)
+        headers = [h.strip().lower() for h in next(reader, [])]
+        start = reader.line_num + 1
+        for values in reader:
+            rows.append((start, values))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return [], [], ImportProblem(start, "", f"This line can't be read as CSV ({exc}).")
+    return headers, rows, None
 
 
 def _header_problems(headers):
@@ -511,7 +540,7 @@ def _score_from_row(*, line, row, locations, organization, acting, report):
         problems.append(ImportProblem(line, "value", "Enter a number, e.g. 42 or 4.3."))
     responses = row.get("responses", "").strip()
     if responses:
-        if responses.isdigit():
+        if responses.isascii() and responses.isdigit():
             responses = int(responses)
         else:
             problems.append(ImportProblem(line, "responses", "Enter a whole number of responses, or leave it empty."))
@@ -544,7 +573,10 @@ def scores_import(*, acting, text):
         raise PermissionDenied("Admins and chiefs of staff record customer scores.")
     organization = acting.organization
     report = ImportReport()
-    headers, rows = _csv_rows(text)
+    headers, rows, unreadable = _csv_rows(text)
+    if unreadable is not None:
+        report.problems = [unreadable]
+        return report
     report.problems = _header_problems(headers)
     if report.problems:
         return report
@@ -557,7 +589,7 @@ def scores_import(*, acting, text):
         if location.code:
             locations[location.code.strip().lower()] = location
     scores, seen = [], {}
-    for line, values in enumerate(rows, start=2):
+    for line, values in rows:
         if not any(v.strip() for v in values):
             continue
         report.rows += 1

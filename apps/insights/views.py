@@ -428,15 +428,16 @@ def action_list(request):
 
 def _learnings_from(membership, ids):
     """The learnings a new action answers, from `?learning=` or the form's hidden inputs (404 if not ours)."""
-    learnings, seen = [], set()
-    for pk in ids:
-        if pk in seen:
-            continue
-        seen.add(pk)
-        learnings.append(_get_learning(membership, pk))
-    return learnings
+    if not all(str(pk).isdecimal() for pk in ids):
+        raise Http404
+    wanted = list(dict.fromkeys(int(pk) for pk in ids))  # in order, without repeats
+    found = {lg.pk: lg for lg in selectors.learnings_by_ids(organization=membership.organization_id, ids=wanted)}
+    if len(found) != len(wanted):
+        raise Http404
+    return [found[pk] for pk in wanted]
 
 
+@require_http_methods(["GET", "POST"])
 @membership_required()
 def action_create(request):
     membership = request.membership
@@ -504,6 +505,7 @@ def action_detail(request, pk):
     return _render_action(request, _get_action(request.membership, pk))
 
 
+@require_http_methods(["GET", "POST"])
 @membership_required()
 def action_edit(request, pk):
     membership = request.membership
@@ -620,6 +622,7 @@ def _pilot_url(pilot):
     return reverse("insights:pilot_detail", args=[pilot.pk])
 
 
+@require_http_methods(["GET", "POST"])
 @membership_required()
 def pilot_create(request, pk):
     membership = request.membership
@@ -703,6 +706,7 @@ def pilot_detail(request, pk):
     return render(request, "insights/pilot_detail.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @membership_required()
 def pilot_edit(request, pk):
     membership = request.membership
@@ -793,6 +797,7 @@ def _score_form(request, membership, *, score=None):
 SCORE_FIELDS = ("location", "metric", "period_start", "period_end", "value", "responses")
 
 
+@require_http_methods(["GET", "POST"])
 @membership_required(can_record_scores)
 def score_create(request):
     membership = request.membership
@@ -808,6 +813,7 @@ def score_create(request):
     return render(request, "insights/score_form.html", {"form": form, "score": None})
 
 
+@require_http_methods(["GET", "POST"])
 @membership_required()
 def score_edit(request, pk):
     membership = request.membership
@@ -836,6 +842,7 @@ def score_delete(request, pk):
     return redirect("insights:score_list")
 
 
+@require_http_methods(["GET", "POST"])
 @membership_required(can_record_scores)
 def score_import(request):
     membership = request.membership

@@ -113,7 +113,8 @@ def test_sweeping_twice_schedules_nothing_new(action):
     reminders.overdue_actions_sweep(now=now)
 
     assert list(Reminder.objects.order_by("pk").values()) == first
-    assert [row[0] for row in rows()] == [key(action, DUE, 0), key(action, DUE, 2)]
+    # The week-1 reminder no earlier sweep scheduled is caught up (sent at once), then week 2 is ahead.
+    assert [row[0] for row in rows()] == [key(action, DUE, 0), key(action, DUE, 1), key(action, DUE, 2)]
 
 
 def test_weekly_reminders_stay_at_nine_on_the_owners_clock_across_daylight_saving(owner):
@@ -143,7 +144,7 @@ def test_the_daily_task_runs_the_sweep_and_is_in_the_beat_schedule(owner):
     ActionFactory(organization=owner.organization, owner=owner, due_on=date(2020, 1, 6))
 
     assert overdue_actions_task() == 1
-    assert Reminder.objects.count() == 1
+    assert Reminder.objects.count() == 2  # the latest weekly reminder (caught up) and the next one
     assert settings.CELERY_BEAT_SCHEDULE["insights-overdue-actions"]["task"] == "insights.overdue_actions"
 
 
@@ -226,3 +227,38 @@ def test_a_reminder_cancelled_before_its_time_is_never_sent(action, owner, mailo
 
     assert notification_services.dispatch_due(now=FIRST) == 0
     assert (Notification.objects.count(), mailoutbox) == (0, [])
+
+
+def test_an_edit_after_a_reminder_fell_due_but_before_it_went_out_keeps_it(action, owner):
+    # given: the first reminder is due, the dispatcher has not sent it yet
+    now = FIRST + timedelta(seconds=30)
+
+    # when: the owner renames the action in that minute
+    action.title = "Fix the front door"
+    reminders.action_reminders_sync(action, now=now)
+
+    # then: that reminder is still to go (with the new title), and next week's is planned
+    assert rows() == [
+        (key(action, DUE, 0), "pending", FIRST),
+        (key(action, DUE, 1), "pending", FIRST + timedelta(days=7)),
+    ]
+    assert Reminder.objects.get(source_key=key(action, DUE, 0)).title == "Overdue: Fix the front door"
+
+
+def test_a_reminder_already_sent_is_not_sent_again_after_an_edit(action, owner):
+    Reminder.objects.filter(source_key=key(action, DUE, 0)).update(status="sent")
+
+    reminders.action_reminders_sync(action, now=FIRST + timedelta(days=2))
+
+    assert rows() == [
+        (key(action, DUE, 0), "sent", FIRST),
+        (key(action, DUE, 1), "pending", FIRST + timedelta(days=7)),
+    ]
+
+
+def test_the_sweep_leaves_actions_of_deactivated_owners_alone(action, owner):
+    owner.is_active = False
+    owner.save()
+
+    assert reminders.overdue_actions_sweep(now=FIRST + timedelta(days=8)) == 0
+    assert rows() == [(key(action, DUE, 0), "pending", FIRST)]

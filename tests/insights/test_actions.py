@@ -11,7 +11,7 @@ from apps.insights import services
 from apps.insights.models import ACTION_TRANSITIONS, CLOSED_STATUSES, Action, ActionNote, ActionStatus
 from apps.organizations.models import Role
 from tests.engagements.factories import LearningFactory
-from tests.insights.factories import ActionFactory
+from tests.insights.factories import ActionFactory, PilotFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -279,6 +279,8 @@ def test_the_transitions_are_the_ones_the_issue_describes():
 def test_every_allowed_transition_saves_the_status_and_closed_at(action, executive, old, new):
     # given
     at(action, old)
+    if new == "piloting":
+        PilotFactory(action=action, organization=action.organization)
 
     # when
     services.action_set_status(acting=executive, action=action, status=new, reason="Not worth it.", outcome="Done.")
@@ -320,6 +322,7 @@ def test_the_same_status_again_changes_nothing(action, executive):
 
 
 def test_moving_along_open_in_progress_piloting_done_records_each_step(action, executive):
+    PilotFactory(action=action, organization=action.organization)  # piloting needs a pilot
     for status in ("in_progress", "piloting"):
         services.action_set_status(acting=executive, action=action, status=status)
     services.action_set_status(acting=executive, action=action, status="done", outcome="  Waits halved.  ")
@@ -508,3 +511,33 @@ def test_an_inactive_owner_can_no_longer_change_their_action(action, executive):
 
     with pytest.raises(PermissionDenied):
         services.action_note_add(acting=executive, action=action, text="Still here?")
+
+
+def test_moving_to_piloting_without_a_pilot_is_refused(action, executive):
+    before = snapshot()
+
+    with pytest.raises(ValidationError) as caught:
+        services.action_set_status(acting=executive, action=action, status="piloting")
+
+    assert caught.value.message_dict == {"status": ["Start a pilot to move this action to piloting."]}
+    assert snapshot() == before
+
+
+def test_an_action_whose_owner_left_can_still_be_edited_without_changing_owner(action, executive, creator, peer):
+    # given: the owner has left
+    executive.is_active = False
+    executive.save()
+
+    # when: its creator renames it, keeping the owner
+    services.action_update(acting=creator, action=action, title="Renamed", owner=executive, due_on=action.due_on)
+
+    # then
+    action.refresh_from_db()
+    assert (action.title, action.owner) == ("Renamed", executive)
+
+    # and handing it to someone who can't own actions is still refused
+    peer.is_active = False
+    peer.save()
+    with pytest.raises(ValidationError) as caught:
+        services.action_update(acting=creator, action=action, title="Renamed", owner=peer, due_on=action.due_on)
+    assert list(caught.value.message_dict) == ["owner"]

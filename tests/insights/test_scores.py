@@ -277,3 +277,28 @@ def test_import_is_refused_to_executives(executive):
 
 def test_score_metric_choices_cover_the_issue_scales():
     assert ScoreMetric.values == ["nps", "csat", "csat_pct", "ces"]
+
+
+def test_import_reports_a_line_that_is_not_csv_instead_of_failing(admin_member, store):
+    huge = "x" * 200_000  # longer than the csv module's field limit
+    text = HEADERS + f'LB01,nps,2026-01-01,2026-01-31,45,\n"{huge}",nps,2026-01-01,2026-01-31,45,\n'
+
+    report = services.scores_import(acting=admin_member, text=text)
+
+    assert [(p.line, p.column) for p in report.problems] == [(3, "")]
+    assert report.problems[0].message.startswith("This line can't be read as CSV")
+    assert CustomerScore.objects.count() == 0
+
+
+def test_import_refuses_digits_that_are_not_plain_numbers(admin_member, store):
+    report = services.scores_import(acting=admin_member, text=HEADERS + "LB01,nps,2026-01-01,2026-01-31,45,²\n")
+
+    assert [(p.line, p.column) for p in report.problems] == [(2, "responses")]
+
+
+def test_import_numbers_lines_as_in_the_file_when_a_value_spans_lines(admin_member, store):
+    text = HEADERS + '"LB01",nps,2026-01-01,2026-01-31,45,\n"Leeds\nBriggate",nps,2026-02-01,2026-02-28,1000,\n'
+
+    report = services.scores_import(acting=admin_member, text=text)
+
+    assert [(p.line, p.column) for p in report.problems] == [(3, "location")]

@@ -478,3 +478,39 @@ def test_suggestions_for_a_page_take_two_queries_whatever_its_size(executive, pe
 )
 def test_plural_folding(word, stem):
     assert _stem(word) == stem
+
+
+def test_deleting_a_learnings_only_theme_puts_it_back_in_the_review_queue(admin_member, executive):
+    # given: one learning reviewed with only the theme to delete, another with a second theme too
+    doomed = ThemeFactory(organization=admin_member.organization, name="Pricing")
+    kept = ThemeFactory(organization=admin_member.organization, name="Parking")
+    alone, both = learning_of(executive, text="alone"), learning_of(executive, text="both")
+    for learning, themes in ((alone, [doomed]), (both, [doomed, kept])):
+        services.learning_themes_set(acting=executive, learning=learning, themes=themes)
+
+    # when
+    services.theme_delete(acting=admin_member, theme=doomed)
+
+    # then: the first waits for a look again; the second stays reviewed
+    assert list(ThemeReview.objects.values_list("learning_id", flat=True)) == [both.pk]
+    waiting = selectors.learning_feed(organization=executive.organization, unthemed=True)
+    assert [lg.pk for lg in waiting] == [alone.pk]
+
+
+@pytest.mark.parametrize(
+    ("name", "keywords", "text", "matches"),
+    [
+        ("Customer service", "", "The service at the deli was slow.", True),  # "customer" is never kept
+        ("Store layout", "", "The layout confused everyone.", True),
+        ("Wi-Fi", "", "No wi-fi in the cafe.", True),
+        ("Customer service", "", "Customers were happy.", False),
+        ("Staff", "the, and", "The queue and the tills.", False),  # keywords of only common words match nothing
+    ],
+)
+def test_theme_names_and_keywords_are_read_like_the_text(executive, name, keywords, text, matches):
+    theme = ThemeFactory(organization=executive.organization, name=name, keywords=keywords)
+    learning = learning_of(executive, text=text)
+
+    found = suggest(executive.organization, learning)
+
+    assert found == {learning.pk: [(theme.name, "keyword")] if matches else []}
