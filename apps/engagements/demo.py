@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from apps.organizations.models import Location, Membership, Organization, Region, Role
 
+from . import rollups
 from .models import CustomerType, Engagement, Kind, Learning, LearningKind, Participant
 
 DEMO_SLUG = "northwind"
@@ -342,6 +343,7 @@ def seed_northwind(*, password, seed=2026, now=None):
         days=548,
         now=now,
     )
+    rollups.rollups_rebuild(organization=organization)  # the bulk inserts bypassed the services
     return SeedResult(organization, created=True, counts=counts)
 
 
@@ -402,4 +404,5 @@ def seed_large(*, leaders, engagements, seed, password, now=None):
         now=now,
         batch=20000,
     )
+    rollups.rollups_rebuild(organization=organization)  # the bulk inserts bypassed the services
     return SeedResult(organization, created=True, counts=counts)

@@ -154,3 +154,52 @@ class Learning(BaseModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+# --- Rollups: what the dashboards read instead of the log itself (kept by `rollups.py`) ------------------
+class LeaderMonth(models.Model):
+    """A leader's credited minutes, participations and learnings in one month on their own clock, per kind of
+    engagement. `region` NULL: every place (calls included); otherwise only engagements at that region's
+    locations. Derived rows: `rollups.py` recomputes them from the log whenever it changes."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month, on the leader's clock.")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    region = models.ForeignKey("organizations.Region", on_delete=models.CASCADE, null=True, related_name="+")
+    minutes = models.PositiveIntegerField(default=0)
+    engagements = models.PositiveIntegerField(default=0)
+    learnings = models.PositiveIntegerField(default=0)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "month"], name="leadermonth_all_idx", condition=Q(region=None)),
+            models.Index(fields=["organization", "region", "month"], name="leadermonth_region_idx"),
+            models.Index(fields=["membership", "month"], name="leadermonth_member_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.membership_id} {self.month:%Y-%m} {self.kind}: {self.minutes} min"
+
+
+class LocationDay(models.Model):
+    """Engagements at a location on one day on the organization's clock (for coverage and presence)."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    engagements = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0, help_text="Leader minutes credited there (all participants).")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["location", "day"], name="locationday_unique")]
+        indexes = [models.Index(fields=["organization", "day"], name="locationday_org_day_idx")]
+
+    def __str__(self):
+        return f"{self.location_id} {self.day}: {self.engagements}"

@@ -12,6 +12,7 @@ from apps.core.history import with_history_user
 from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for
 
+from . import rollups
 from .models import EARLIEST_START, KINDS_AT_A_LOCATION, MAX_START_AHEAD, Engagement, Learning, Participant
 from .permissions import can_edit_engagement, can_edit_learning, can_set_participant_minutes
 
@@ -113,6 +114,8 @@ def engagement_create(
                 learning = Learning(organization=organization, engagement=engagement, author=leader, **item)
                 learning.full_clean()
                 with_history_user(learning, logged_by.user).save()
+            leader_keys, location_keys = rollups.keys_for(engagement)
+            rollups.rollups_refresh(leader_keys=leader_keys, location_keys=location_keys)
     except IntegrityError:
         # Two submits raced past the lookup above; the first one won.
         existing = _existing_for_uuid(logged_by=logged_by, client_uuid=client_uuid)
@@ -137,6 +140,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
         participants=others or [],
         already_in=set(engagement.participants.values_list("membership_id", flat=True)),
     )
+    leader_keys, location_keys = rollups.keys_for(engagement)  # before: the months and days it leaves
     old_duration = engagement.duration_minutes
     for name, value in fields.items():
         setattr(engagement, name, value)
@@ -157,6 +161,8 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
             for m in others
             if m.pk not in present
         )
+    new_leader_keys, new_location_keys = rollups.keys_for(engagement)
+    rollups.rollups_refresh(leader_keys=leader_keys | new_leader_keys, location_keys=location_keys | new_location_keys)
     return engagement
 
 
@@ -164,10 +170,12 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
 def engagement_delete(*, engagement, acting):
     if not can_edit_engagement(acting, engagement):
         raise PermissionDenied("You cannot delete this entry.")
+    leader_keys, location_keys = rollups.keys_for(engagement)
     # Its learnings go one by one first, so each one's history names who deleted it (a cascade would not).
     for learning in Learning.objects.filter(engagement=engagement):
         with_history_user(learning, acting.user).delete()
     with_history_user(engagement, acting.user).delete()
+    rollups.rollups_refresh(leader_keys=leader_keys, location_keys=location_keys)
 
 
 @transaction.atomic
@@ -178,6 +186,8 @@ def participant_set_minutes(*, participant, minutes, acting):
     participant.minutes = minutes
     participant.full_clean(validate_constraints=False)
     participant.save(update_fields=["minutes", "updated_at"])
+    leader_keys, location_keys = rollups.keys_for(participant.engagement)
+    rollups.rollups_refresh(leader_keys=leader_keys, location_keys=location_keys)
     return participant
 
 
@@ -193,6 +203,7 @@ def learning_create(*, engagement, author, acting, kind, text, quote=""):
     )
     learning.full_clean()
     with_history_user(learning, acting.user).save()
+    rollups.rollups_refresh(leader_keys=[rollups.leader_key(author, engagement.started_at)])
     return learning
 
 
@@ -210,4 +221,6 @@ def learning_update(*, learning, acting, kind, text, quote=""):
 def learning_delete(*, learning, acting):
     if not can_edit_learning(acting, learning):
         raise PermissionDenied("You cannot delete this learning.")
+    key = rollups.leader_key(learning.author, learning.engagement.started_at)
     with_history_user(learning, acting.user).delete()
+    rollups.rollups_refresh(leader_keys=[key])

@@ -1,0 +1,235 @@
+"""Rollup rows the dashboards read instead of the log: LeaderMonth and LocationDay (see models.py).
+
+They are derived, never edited: a write to the log names the keys it touched, before and after the change
+(leader and month on the leader's clock, location and day on the organization's clock), and each key is
+recomputed from the log inside the same transaction. Recomputing, rather than adding and subtracting, means
+a rollup can't drift from the log; `rollups_rebuild` recomputes a whole organization (after bulk inserts, or
+when a time zone or a location's region changes).
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.db.models import Count, DateField, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from apps.organizations.models import Location, Membership
+
+from .models import LeaderMonth, Learning, LocationDay, Participant
+
+
+def _zone(name):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return ZoneInfo("UTC")
+
+
+def _month_of(moment, zone):
+    return timezone.localtime(moment, zone).date().replace(day=1)
+
+
+def _next_month(month):
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _midnight(day, zone):
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+# --- Which keys a change touches ---------------------------------------------------------------------------
+def keys_for(engagement):
+    """(leader keys, location keys) of an engagement as it is in the database now: read it before a change
+    and after it, and refresh both sets."""
+    participants = Participant.objects.filter(engagement=engagement).select_related(
+        "membership__user", "membership__organization"
+    )
+    leader_keys = {
+        (p.membership_id, _month_of(engagement.started_at, _zone(p.membership.time_zone_name))) for p in participants
+    }
+    location_keys = set()
+    if engagement.location_id:
+        zone = _zone(engagement.organization.time_zone)
+        location_keys.add((engagement.location_id, timezone.localtime(engagement.started_at, zone).date()))
+    return leader_keys, location_keys
+
+
+def leader_key(membership, started_at):
+    return membership.pk, _month_of(started_at, _zone(membership.time_zone_name))
+
+
+# --- Recomputing keys -------------------------------------------------------------------------------------
+@transaction.atomic
+def rollups_refresh(*, leader_keys=(), location_keys=()):
+    """Recompute the given keys from the log. Locks the members and locations concerned (in id order, so two
+    writers can't deadlock) so that two refreshes of one key don't both insert."""
+    leader_keys, location_keys = set(leader_keys), set(location_keys)
+    members = {
+        m.pk: m
+        for m in Membership.objects.select_for_update()
+        .filter(pk__in={pk for pk, _ in leader_keys})
+        .select_related("user", "organization")
+        .order_by("pk")
+    }
+    for member_id, month in sorted(leader_keys):
+        _refresh_leader_month(members[member_id], month)
+    locations = {
+        loc.pk: loc
+        for loc in Location.objects.select_for_update()
+        .filter(pk__in={pk for pk, _ in location_keys})
+        .select_related("organization")
+        .order_by("pk")
+    }
+    for location_id, day in sorted(location_keys):
+        _refresh_location_day(locations[location_id], day)
+
+
+def _leader_rows(membership, month, counts, learnings):
+    """LeaderMonth rows from {(kind, region): (minutes, engagements)} and {(kind, region): learnings}."""
+    rows = []
+    for kind, region in sorted(set(counts) | set(learnings), key=str):
+        minutes, engagements = counts.get((kind, region), (0, 0))
+        rows.append(
+            LeaderMonth(
+                organization_id=membership.organization_id,
+                membership_id=membership.pk,
+                month=month,
+                kind=kind,
+                region_id=region,
+                minutes=minutes,
+                engagements=engagements,
+                learnings=learnings.get((kind, region), 0),
+            )
+        )
+    return rows
+
+
+def _refresh_leader_month(membership, month):
+    zone = _zone(membership.time_zone_name)
+    start, end = _midnight(month, zone), _midnight(_next_month(month), zone)
+    participations = Participant.objects.filter(
+        membership=membership, engagement__started_at__gte=start, engagement__started_at__lt=end
+    )
+    learnings = Learning.objects.filter(
+        author=membership, engagement__started_at__gte=start, engagement__started_at__lt=end
+    )
+    counts, learned = {}, {}
+    for row in participations.values("engagement__kind", "engagement__location__region").annotate(
+        minutes=Sum("minutes"), engagements=Count("id")
+    ):
+        kind, region = row["engagement__kind"], row["engagement__location__region"]
+        _add(counts, (kind, None), (row["minutes"], row["engagements"]))
+        if region is not None:
+            _add(counts, (kind, region), (row["minutes"], row["engagements"]))
+    for row in learnings.values("engagement__kind", "engagement__location__region").annotate(n=Count("id")):
+        kind, region = row["engagement__kind"], row["engagement__location__region"]
+        learned[(kind, None)] = learned.get((kind, None), 0) + row["n"]
+        if region is not None:
+            learned[(kind, region)] = learned.get((kind, region), 0) + row["n"]
+    LeaderMonth.objects.filter(membership=membership, month=month).delete()
+    LeaderMonth.objects.bulk_create(_leader_rows(membership, month, counts, learned))
+
+
+def _add(counts, key, pair):
+    minutes, engagements = counts.get(key, (0, 0))
+    counts[key] = (minutes + pair[0], engagements + pair[1])
+
+
+def _refresh_location_day(location, day):
+    zone = _zone(location.organization.time_zone)
+    start, end = _midnight(day, zone), _midnight(date.fromordinal(day.toordinal() + 1), zone)
+    window = Q(engagement__location=location, engagement__started_at__gte=start, engagement__started_at__lt=end)
+    totals = Participant.objects.filter(window).aggregate(
+        minutes=Sum("minutes"), engagements=Count("engagement", distinct=True)
+    )
+    LocationDay.objects.filter(location=location, day=day).delete()
+    if totals["engagements"]:
+        LocationDay.objects.create(
+            organization_id=location.organization_id,
+            location=location,
+            day=day,
+            engagements=totals["engagements"],
+            minutes=totals["minutes"] or 0,
+        )
+
+
+# --- Rebuilding an organization ---------------------------------------------------------------------------
+@transaction.atomic
+def rollups_rebuild(*, organization, batch_size=5000):
+    """Recompute every rollup row of `organization` from its log: a few grouped queries per time zone in use."""
+    LeaderMonth.objects.filter(organization=organization).delete()
+    LocationDay.objects.filter(organization=organization).delete()
+    by_zone = defaultdict(list)
+    for member in Membership.objects.filter(organization=organization).select_related("user", "organization"):
+        by_zone[member.time_zone_name].append(member.pk)
+    rows = []
+    for zone_name, member_ids in sorted(by_zone.items()):
+        rows.extend(_rebuild_leaders(member_ids, _zone(zone_name)))
+    LeaderMonth.objects.bulk_create(rows, batch_size=batch_size)
+    zone = _zone(organization.time_zone)
+    days = (
+        Participant.objects.filter(organization=organization, engagement__location__isnull=False)
+        .annotate(day=TruncDate("engagement__started_at", tzinfo=zone))
+        .values("engagement__location", "day")
+        .annotate(minutes=Sum("minutes"), engagements=Count("engagement", distinct=True))
+    )
+    LocationDay.objects.bulk_create(
+        (
+            LocationDay(
+                organization=organization,
+                location_id=row["engagement__location"],
+                day=row["day"],
+                engagements=row["engagements"],
+                minutes=row["minutes"],
+            )
+            for row in days.iterator(chunk_size=batch_size)
+        ),
+        batch_size=batch_size,
+    )
+    return {
+        "leader months": LeaderMonth.objects.filter(organization=organization).count(),
+        "location days": LocationDay.objects.filter(organization=organization).count(),
+    }
+
+
+def _rebuild_leaders(member_ids, zone):
+    month = TruncMonth("engagement__started_at", tzinfo=zone, output_field=DateField())
+    counts, learned = defaultdict(lambda: (0, 0)), defaultdict(int)
+    participations = (
+        Participant.objects.filter(membership_id__in=member_ids)
+        .annotate(month=month)
+        .values("membership", "month", "engagement__kind", "engagement__location__region")
+        .annotate(minutes=Sum("minutes"), engagements=Count("id"))
+    )
+    for row in participations.iterator(chunk_size=5000):
+        key = (row["membership"], row["month"], row["engagement__kind"])
+        for region in {None, row["engagement__location__region"]}:
+            minutes, engagements = counts[(*key, region)]
+            counts[(*key, region)] = (minutes + row["minutes"], engagements + row["engagements"])
+    learnings = (
+        Learning.objects.filter(author_id__in=member_ids)
+        .annotate(month=month)
+        .values("author", "month", "engagement__kind", "engagement__location__region")
+        .annotate(n=Count("id"))
+    )
+    for row in learnings.iterator(chunk_size=5000):
+        key = (row["author"], row["month"], row["engagement__kind"])
+        for region in {None, row["engagement__location__region"]}:
+            learned[(*key, region)] += row["n"]
+    organization_of = dict(Membership.objects.filter(pk__in=member_ids).values_list("pk", "organization_id"))
+    return [
+        LeaderMonth(
+            organization_id=organization_of[member_id],
+            membership_id=member_id,
+            month=month_start,
+            kind=kind,
+            region_id=region,
+            minutes=counts.get((member_id, month_start, kind, region), (0, 0))[0],
+            engagements=counts.get((member_id, month_start, kind, region), (0, 0))[1],
+            learnings=learned.get((member_id, month_start, kind, region), 0),
+        )
+        for member_id, month_start, kind, region in set(counts) | set(learned)
+    ]

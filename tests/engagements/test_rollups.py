@@ -1,0 +1,182 @@
+"""Rollup rows (LeaderMonth, LocationDay): recomputed from the log by every write, and rebuilt whole."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from apps.engagements import rollups, services
+from apps.engagements.models import LeaderMonth, LocationDay
+from apps.organizations.models import Role
+from tests.organizations.factories import LocationFactory, MembershipFactory, OrganizationFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+# 23:30 UTC on 31 January 2026: still January in London, already February in Oslo.
+EDGE = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
+JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(time_zone="Europe/London")
+
+
+@pytest.fixture
+def london(org):
+    return MembershipFactory(organization=org, role=Role.EXECUTIVE, user__time_zone="Europe/London")
+
+
+@pytest.fixture
+def oslo(org):
+    return MembershipFactory(organization=org, role=Role.EXECUTIVE, user__time_zone="Europe/Oslo")
+
+
+@pytest.fixture
+def north(org):
+    return RegionFactory(organization=org, name="North")
+
+
+@pytest.fixture
+def store(org, north):
+    return LocationFactory(organization=org, region=north, name="Leeds")
+
+
+def log(leader, *, when=EDGE, kind="store_visit", minutes=60, location=None, others=(), learnings=()):
+    engagement, _ = services.engagement_create(
+        logged_by=leader,
+        leader=leader,
+        client_uuid=uuid.uuid4(),
+        kind=kind,
+        started_at=when,
+        duration_minutes=minutes,
+        location=location,
+        other_participants=list(others),
+        learnings=[{"kind": "idea", "text": t} for t in learnings],
+    )
+    return engagement
+
+
+def leader_rows():
+    return sorted(
+        LeaderMonth.objects.values_list(
+            "membership_id", "month", "kind", "region_id", "minutes", "engagements", "learnings"
+        ),
+        key=str,
+    )
+
+
+def location_rows():
+    return sorted(LocationDay.objects.values_list("location_id", "day", "engagements", "minutes"))
+
+
+def test_a_shared_visit_is_credited_to_each_leader_in_their_own_month_and_region(london, oslo, store, north):
+    log(london, location=store, others=[oslo], learnings=["Queues", "Prices"])
+
+    assert leader_rows() == sorted(
+        [
+            (london.pk, JAN, "store_visit", None, 60, 1, 2),
+            (london.pk, JAN, "store_visit", north.pk, 60, 1, 2),
+            (oslo.pk, FEB, "store_visit", None, 60, 1, 0),
+            (oslo.pk, FEB, "store_visit", north.pk, 60, 1, 0),
+        ],
+        key=str,
+    )
+    # The location's day is on the organization's clock (London): 31 January, both leaders' minutes.
+    assert location_rows() == [(store.pk, date(2026, 1, 31), 1, 120)]
+
+
+def test_a_call_without_a_place_counts_only_in_the_all_places_row(london):
+    log(london, kind="customer_call", minutes=20)
+
+    assert leader_rows() == [(london.pk, JAN, "customer_call", None, 20, 1, 0)]
+    assert location_rows() == []
+
+
+def test_moving_an_entry_to_another_month_and_place_moves_its_rollups(london, store, org):
+    engagement = log(london, location=store)
+    other = LocationFactory(organization=org, name="Bath", region=None)
+
+    services.engagement_update(
+        engagement=engagement, acting=london, started_at=EDGE + timedelta(days=3), location=other, kind="focus_group"
+    )
+
+    assert leader_rows() == [(london.pk, FEB, "focus_group", None, 60, 1, 0)]
+    assert location_rows() == [(other.pk, date(2026, 2, 3), 1, 60)]
+
+
+def test_changing_the_participants_and_their_minutes_follows(london, oslo, store):
+    engagement = log(london, location=store, others=[oslo])
+    participant = engagement.participants.get(membership=oslo)
+
+    services.participant_set_minutes(participant=participant, minutes=15, acting=oslo)
+    assert [r for r in leader_rows() if r[0] == oslo.pk and r[3] is None] == [
+        (oslo.pk, FEB, "store_visit", None, 15, 1, 0)
+    ]
+    assert location_rows() == [(store.pk, date(2026, 1, 31), 1, 75)]
+
+    services.engagement_update(engagement=engagement, acting=london, participants=[])
+    assert {r[0] for r in leader_rows()} == {london.pk}
+    assert location_rows() == [(store.pk, date(2026, 1, 31), 1, 60)]
+
+
+def test_learnings_added_and_deleted_are_counted(london):
+    engagement = log(london, kind="customer_call")
+
+    learning = services.learning_create(engagement=engagement, author=london, acting=london, kind="idea", text="A")
+    assert leader_rows() == [(london.pk, JAN, "customer_call", None, 60, 1, 1)]
+
+    services.learning_delete(learning=learning, acting=london)
+    assert leader_rows() == [(london.pk, JAN, "customer_call", None, 60, 1, 0)]
+
+
+def test_deleting_an_entry_removes_its_rollups_and_keeps_the_others(london, store):
+    kept = log(london, kind="customer_call", minutes=30)
+    gone = log(london, location=store)
+
+    services.engagement_delete(engagement=gone, acting=london)
+
+    assert leader_rows() == [(london.pk, JAN, "customer_call", None, 30, 1, 0)]
+    assert location_rows() == []
+    assert kept.pk
+
+
+def test_rebuild_gives_exactly_what_the_writes_kept(london, oslo, store, org):
+    log(london, location=store, others=[oslo], learnings=["Queues"])
+    log(oslo, when=EDGE - timedelta(days=40), kind="customer_call", minutes=25, learnings=["Prices", "Stock"])
+    log(london, when=EDGE + timedelta(days=10), location=store, minutes=90)
+    kept_leaders, kept_locations = leader_rows(), location_rows()
+
+    counts = rollups.rollups_rebuild(organization=org)
+
+    assert (leader_rows(), location_rows()) == (kept_leaders, kept_locations)
+    assert counts == {"leader months": len(kept_leaders), "location days": len(kept_locations)}
+
+
+def test_rebuild_touches_only_its_own_organization(london, store):
+    log(london, location=store)
+    other_org = OrganizationFactory()
+    stranger = MembershipFactory(organization=other_org, role=Role.EXECUTIVE)
+    log(stranger, kind="customer_call")
+    before = leader_rows()
+
+    rollups.rollups_rebuild(organization=other_org)
+
+    assert leader_rows() == before
+
+
+def test_rebuild_command_recomputes_one_organization_or_refuses_an_unknown_slug(london, org):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    log(london, kind="customer_call")
+    LeaderMonth.objects.all().delete()
+    out = StringIO()
+
+    call_command("rebuild_rollups", "--organization", org.slug, stdout=out)
+
+    assert leader_rows() == [(london.pk, JAN, "customer_call", None, 60, 1, 0)]
+    assert out.getvalue() == f"{org.slug}: 1 leader months, 0 location days\n"
+    with pytest.raises(CommandError):
+        call_command("rebuild_rollups", "--organization", "nowhere")
