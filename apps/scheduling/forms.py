@@ -179,7 +179,11 @@ class TargetForm(BootstrapMixin, forms.Form):
     )
     hours = forms.DecimalField(label="Hours", min_value=Decimal("0.5"), max_value=1000, decimal_places=1)
     period = forms.ChoiceField(choices=TargetPeriod.choices, initial=TargetPeriod.MONTH)
-    counts_from = forms.DateField(label="Balance counts from", widget=forms.DateInput(attrs={"type": "date"}))
+    counts_from = forms.DateField(
+        label="Balance counts from",
+        help_text="The start of the month or quarter with this date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, executives, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,9 +13,10 @@ from apps.engagements import services as engagement_services
 from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for, can_manage_organization
 
-from .models import CalendarFeed, Plan, Session, SessionStatus, Target
+from .models import CalendarFeed, Plan, Session, SessionStatus, Target, TargetPeriod
 from .recurrence import build_rule, expand
 from .reminders import plan_audience, session_reminders_cancel, session_reminders_sync
+from .selectors import period_start
 
 HORIZON_DAYS = 90
 MISSED_GRACE = timedelta(hours=24)
@@ -346,6 +347,9 @@ def target_set(*, organization, acting, hours, period, counts_from, leader=None)
     target = Target.objects.filter(organization=organization, leader=leader).first() or Target(
         organization=organization, leader=leader
     )
+    # Balances run in whole periods (the dashboards read monthly rollups): a date counts from its period's start.
+    if counts_from is not None and period in TargetPeriod.values:
+        counts_from = period_start(counts_from, period)
     target.hours, target.period, target.counts_from = hours, period, counts_from
     target.full_clean(validate_constraints=False)
     target.save()

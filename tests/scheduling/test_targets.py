@@ -127,3 +127,17 @@ def test_target_hours_must_be_sensible(organization, admin_member):
         )
 
     assert exc_info.value.message_dict == {"hours": ["Ensure this value is greater than or equal to 0.5."]}
+
+
+@pytest.mark.parametrize(
+    ("period", "given", "stored"),
+    [("month", date(2026, 5, 17), date(2026, 5, 1)), ("quarter", date(2026, 5, 17), date(2026, 4, 1))],
+)
+def test_the_balance_counts_from_the_start_of_the_period_of_the_date_given(
+    organization, admin_member, period, given, stored
+):
+    target = services.target_set(
+        organization=organization, acting=admin_member, hours=Decimal("8"), period=period, counts_from=given
+    )
+
+    assert target.counts_from == stored
