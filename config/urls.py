@@ -19,5 +19,6 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("schedule/", include("apps.scheduling.urls")),
     path("", include("apps.insights.urls")),
+    path("dashboards/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -137,6 +137,9 @@ URLS_WITHOUT_OBJECT_ID = {
     "insights:score_create",
     "insights:score_import",
     "insights:score_template",
+    "dashboards:executive",
+    "dashboards:team",
+    "dashboards:board",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
 URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed", "notifications:unsubscribe"}
@@ -598,6 +601,9 @@ NO_ID_STATUS = {
     "insights:score_create": {**dict.fromkeys(ROLES, 403), "admin": 200, "chief_of_staff": 200},
     "insights:score_import": {**dict.fromkeys(ROLES, 403), "admin": 200, "chief_of_staff": 200},
     "insights:score_template": {**dict.fromkeys(ROLES, 403), "admin": 200, "chief_of_staff": 200},
+    "dashboards:executive": dict.fromkeys(ROLES, 200),
+    "dashboards:team": {**dict.fromkeys(ROLES, 302), "chief_of_staff": 200, "admin": 200},
+    "dashboards:board": dict.fromkeys(ROLES, 200),
 }
 
 
@@ -1036,3 +1042,30 @@ def test_unknown_invitation_token_answers_404(client, world):
     response = client.get(reverse("organizations:invitation_accept", args=["not-a-token"]))
 
     assert response.status_code == 404
+
+
+# --- Dashboards ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("fmt", ["", "csv", "xlsx"])
+def test_executive_dashboard_of_an_org_a_executive_answers_404(client, world, role, fmt):
+    login_in_b(client, world, role)
+
+    response = client.get(reverse("dashboards:executive"), {"leader": world.a_exec.pk, "format": fmt})
+
+    assert response.status_code == 404
+    assert_no_org_a_text(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_board_dashboard_filters_naming_org_a_rows_show_org_b_only(client, world, role):
+    login_in_b(client, world, role)
+
+    response = client.get(
+        reverse("dashboards:board"), {"region": world.a_region.pk, "team": world.a_chief.pk, "format": "csv"}
+    )
+
+    assert response.status_code == 200
+    assert_no_org_a_text(response)
+    page = client.get(reverse("dashboards:board"), {"region": world.a_region.pk, "team": world.a_chief.pk})
+    assert sorted(page.context["form"].errors) == ["region", "team"]
+    assert_no_org_a_text(page)

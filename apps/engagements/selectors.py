@@ -1,13 +1,15 @@
 """Reads for the customer-time log. Everything starts from an organization; totals are SQL aggregates."""
 
+import zoneinfo
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, DateField, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from apps.organizations.models import Location
 
-from .models import Engagement, Learning, Participant
+from .models import CUSTOMER_FACING_KINDS, Engagement, LeaderMonth, Learning, LocationDay, Participant
 
 
 def _with_details(qs):
@@ -142,3 +144,108 @@ def period_range(period, start_date=None, end_date=None, now=None):
             midnight(end_date + timedelta(days=1)) if end_date else None,
         )
     return None, None
+
+
+# --- Dashboards: customer-facing time, mostly from the rollups ------------------------------------------
+def _leader_zone(membership):
+    return zoneinfo.ZoneInfo(membership.time_zone_name)
+
+
+def customer_minutes(*, membership, now=None):
+    """This week's, month's and quarter's customer-facing minutes credited to `membership`, each period cut on
+    their own clock, up to `now`: one query."""
+    now = now or timezone.now()
+    zone = _leader_zone(membership)
+    today = timezone.localtime(now, zone).date()
+    starts = {
+        "week": today - timedelta(days=today.weekday()),
+        "month": today.replace(day=1),
+        "quarter": today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1),
+    }
+    starts = {name: datetime.combine(day, time.min, tzinfo=zone) for name, day in starts.items()}
+    totals = Participant.objects.filter(
+        membership=membership,
+        engagement__kind__in=CUSTOMER_FACING_KINDS,
+        engagement__started_at__gte=min(starts.values()),
+        engagement__started_at__lte=now,
+    ).aggregate(**{name: Sum("minutes", filter=Q(engagement__started_at__gte=start)) for name, start in starts.items()})
+    return {name: value or 0 for name, value in totals.items()}
+
+
+def customer_weeks(*, membership, since, now=None):
+    """The Mondays (on the leader's clock) of the weeks since `since` in which they had customer-facing time,
+    newest first: one query."""
+    zone = _leader_zone(membership)
+    week = TruncWeek("engagement__started_at", tzinfo=zone, output_field=DateField())
+    return list(
+        Participant.objects.filter(
+            membership=membership,
+            engagement__kind__in=CUSTOMER_FACING_KINDS,
+            engagement__started_at__gte=datetime.combine(since, time.min, tzinfo=zone),
+            engagement__started_at__lte=now or timezone.now(),
+        )
+        .annotate(week=week)
+        .values_list("week", flat=True)
+        .distinct()
+        .order_by("-week")
+    )
+
+
+def last_customer_contact(*, members):
+    """{member id: when they last had customer-facing time}: one query (meant for a handful of leaders)."""
+    rows = (
+        Participant.objects.filter(membership__in=members, engagement__kind__in=CUSTOMER_FACING_KINDS)
+        .order_by()  # the model's ordering would join members and users into the grouping
+        .values("membership_id")
+        .annotate(last=Max("engagement__started_at"))
+    )
+    return {row["membership_id"]: row["last"] for row in rows}
+
+
+def location_coverage(*, organization, today, region=None, windows=(30, 90)):
+    """Active locations with the day of their last visit and their visits in the last 30 and 90 days (on the
+    organization's clock, today included), from LocationDay: two queries."""
+    longest = max(windows)
+    counts = (
+        LocationDay.objects.for_organization(organization)
+        .filter(day__gt=today - timedelta(days=longest), day__lte=today)
+        .values("location_id")
+        .annotate(
+            **{f"visits_{days}": Sum("engagements", filter=Q(day__gt=today - timedelta(days=days))) for days in windows}
+        )
+    )
+    visits = {row["location_id"]: row for row in counts}
+    last = LocationDay.objects.filter(location=OuterRef("pk"), day__lte=today).order_by("-day").values("day")[:1]
+    locations = Location.objects.for_organization(organization).filter(is_active=True).select_related("region")
+    if region is not None:
+        locations = locations.filter(region=region)
+    rows = []
+    for location in locations.annotate(last_visit=Subquery(last)).order_by("name", "id"):
+        found = visits.get(location.pk, {})
+        location.visits = {days: found.get(f"visits_{days}") or 0 for days in windows}
+        rows.append(location)
+    return rows
+
+
+def presence_by_location(*, organization, first_day, last_day, region=None):
+    """{location id: (leader minutes, engagements)} at each location over [first_day, last_day]: one query."""
+    qs = LocationDay.objects.for_organization(organization).filter(day__gte=first_day, day__lte=last_day)
+    if region is not None:
+        qs = qs.filter(location__region=region)
+    rows = qs.values("location_id").annotate(minutes=Sum("minutes"), engagements=Sum("engagements"))
+    return {row["location_id"]: (row["minutes"], row["engagements"]) for row in rows}
+
+
+def rollup_totals(*, organization, first_month, last_month, group_by, members=None, region=None, kinds=None):
+    """LeaderMonth sums (minutes, engagements, learnings) over [first_month, last_month] grouped by the given
+    fields (e.g. ("month", "kind") or ("membership_id",)), all in SQL: one query."""
+    qs = LeaderMonth.objects.for_organization(organization).filter(month__gte=first_month, month__lte=last_month)
+    qs = qs.filter(region=region) if region is not None else qs.filter(region__isnull=True)
+    if members is not None:
+        qs = qs.filter(membership_id__in=[getattr(m, "pk", m) for m in members])
+    qs = qs.filter(kind__in=CUSTOMER_FACING_KINDS if kinds is None else kinds)
+    return (
+        qs.values(*group_by)
+        .annotate(minutes=Sum("minutes"), engagements=Sum("engagements"), learnings=Sum("learnings"))
+        .order_by(*group_by)
+    )

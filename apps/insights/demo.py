@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.engagements.models import Learning
 from apps.organizations.models import Location, Membership, Role
 
-from . import services
+from . import rollups, services
 from .models import Action, ActionStatus, CustomerScore, LearningTheme, ScoreMetric, Theme, ThemeReview, Verdict
 from .selectors import theme_suggestions
 
@@ -136,6 +136,7 @@ def seed_insights(*, organization, seed=2026, now=None):
     links = _confirm_suggested_themes(organization, rng)
     actions = _actions(organization, themes, executives, today)
     scores = _scores(organization, rng, today)
+    rollups.theme_months_rebuild(organization=organization)  # the links were bulk-inserted
     return {"themes": len(themes), "theme links": links, "actions": actions, "customer scores": scores}
 
 

@@ -248,3 +248,27 @@ class CustomerScore(BaseModel):
 
     def __str__(self):
         return f"{self.get_metric_display()} {self.value} at {self.location} ({self.period_start}–{self.period_end})"
+
+
+class ThemeMonth(models.Model):
+    """How many learnings a theme was confirmed on, per month of the engagement on the organization's clock;
+    `region` NULL: every place. Derived rows kept by `rollups.py` (the board dashboard reads these)."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    region = models.ForeignKey("organizations.Region", on_delete=models.CASCADE, null=True, related_name="+")
+    learnings = models.PositiveIntegerField(default=0)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "month"], name="thememonth_all_idx", condition=Q(region=None)),
+            models.Index(fields=["organization", "region", "month"], name="thememonth_region_idx"),
+            models.Index(fields=["theme", "month"], name="thememonth_theme_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.theme_id} {self.month:%Y-%m}: {self.learnings}"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from apps.engagements.models import Learning
@@ -15,10 +15,12 @@ from .models import (
     CLOSED_STATUSES,
     Action,
     ActionNote,
+    ActionStatus,
     CustomerScore,
     LearningTheme,
     Pilot,
     Theme,
+    ThemeMonth,
     ThemeReview,
 )
 from .permissions import OWNER_ROLES
@@ -379,3 +381,84 @@ def score_list(*, organization, metric=None, location=None, region=None, start=N
 
 def score_get(*, organization, pk):
     return CustomerScore.objects.for_organization(organization).select_related("location").get(pk=pk)
+
+
+def open_action_counts(*, organization, owners, today=None):
+    """{owner id: {"open": n, "overdue": n}} for the given members' open actions: one query."""
+    today = today or timezone.localdate()
+    rows = (
+        Action.objects.for_organization(organization)
+        .filter(owner__in=owners)
+        .exclude(status__in=CLOSED_STATUSES)
+        .values("owner_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    )
+    return {row["owner_id"]: {"open": row["open"], "overdue": row["overdue"]} for row in rows}
+
+
+# --- Dashboards -----------------------------------------------------------------------------------------
+def theme_counts(*, organization, first_month, last_month, region=None):
+    """{theme id: learnings} confirmed on learnings of [first_month, last_month], from ThemeMonth: one query."""
+    qs = ThemeMonth.objects.for_organization(organization).filter(month__gte=first_month, month__lte=last_month)
+    qs = qs.filter(region=region) if region is not None else qs.filter(region__isnull=True)
+    return {row["theme_id"]: row["n"] for row in qs.values("theme_id").annotate(n=Sum("learnings"))}
+
+
+def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
+    """{theme id: [learning]}: the latest learnings with the customer's words first, for a few themes, between
+    `start` and `end` (aware datetimes): one query per theme (a handful of themes)."""
+    examples = {}
+    for theme_id in theme_ids:
+        examples[theme_id] = list(
+            Learning.objects.for_organization(organization)
+            .filter(
+                theme_links__theme_id=theme_id,
+                engagement__started_at__gte=start,
+                engagement__started_at__lt=end,
+            )
+            .select_related("engagement__location", "author__user")
+            .order_by(F("quote").desc(), "-engagement__started_at")[:per_theme]
+        )
+    return examples
+
+
+def loop_counts(*, organization, start, end, region=None):
+    """The closed loop for learnings from engagements in [start, end): how many learnings an action answers, how
+    many of those actions were piloted, and how many are done; one query."""
+    learnings = Learning.objects.for_organization(organization).filter(
+        engagement__started_at__gte=start, engagement__started_at__lt=end
+    )
+    if region is not None:
+        learnings = learnings.filter(engagement__location__region=region)
+    answered = Action.learnings.through.objects.filter(learning__in=learnings.values("pk"))
+    return answered.aggregate(
+        with_action=Count("learning_id", distinct=True),
+        piloted=Count("learning_id", filter=Q(action__pilot__isnull=False), distinct=True),
+        done=Count("learning_id", filter=Q(action__status=ActionStatus.DONE), distinct=True),
+    )
+
+
+def median_days_to_close(*, organization, start, end):
+    """The median days from an action being raised to it being done, for actions done in [start, end): in SQL
+    on every database (a count, then the middle row or two), so two queries."""
+    closed = Action.objects.for_organization(organization).filter(
+        status=ActionStatus.DONE, closed_at__gte=start, closed_at__lt=end
+    )
+    count = closed.count()
+    if not count:
+        return None
+    durations = closed.annotate(took=F("closed_at") - F("created_at")).order_by("took").values_list("took", flat=True)
+    middle = list(durations[(count - 1) // 2 : count // 2 + 1])
+    return round(sum(d.total_seconds() for d in middle) / len(middle) / 86400, 1)
+
+
+def score_averages(*, organization, metric, first_day, last_day, region=None):
+    """{location id: (average score, periods)} for scores of `metric` whose period overlaps [first_day,
+    last_day]: one query."""
+    qs = CustomerScore.objects.for_organization(organization).filter(
+        metric=metric, period_end__gte=first_day, period_start__lte=last_day
+    )
+    if region is not None:
+        qs = qs.filter(location__region=region)
+    rows = qs.values("location_id").annotate(average=Avg("value"), periods=Count("id"))
+    return {row["location_id"]: (row["average"], row["periods"]) for row in rows}

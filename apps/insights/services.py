@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apps.organizations.models import Location
 
-from . import reminders
+from . import reminders, rollups
 from .models import (
     ACTION_TRANSITIONS,
     CLOSED_STATUSES,
@@ -112,7 +112,8 @@ def theme_merge(*, acting, source, target):
     )
     target.keywords = _clean_keywords(", ".join([target.keywords, source.name, source.keywords]))
     target.save(update_fields=["keywords", "updated_at"])
-    source.delete()
+    source.delete()  # its ThemeMonth rows go with it
+    rollups.theme_months_refresh(organization=target.organization, theme_ids=[target.pk])
     return moved
 
 
@@ -135,8 +136,9 @@ def learning_themes_set(*, acting, learning, themes):
     themes = list(themes)
     _same_organization("themes", learning.organization, themes, "Choose themes of your organization.")
     wanted = {theme.pk for theme in themes}
+    before = set(LearningTheme.objects.filter(learning=learning).values_list("theme_id", flat=True))
     LearningTheme.objects.filter(learning=learning).exclude(theme_id__in=wanted).delete()
-    present = set(LearningTheme.objects.filter(learning=learning).values_list("theme_id", flat=True))
+    present = before & wanted
     LearningTheme.objects.bulk_create(
         [
             LearningTheme(organization=learning.organization, learning=learning, theme_id=pk, confirmed_by=acting)
@@ -147,6 +149,10 @@ def learning_themes_set(*, acting, learning, themes):
     ThemeReview.objects.update_or_create(
         learning=learning, defaults={"organization": learning.organization, "reviewed_by": acting}
     )
+    if before != wanted:
+        rollups.theme_months_refresh(
+            organization=learning.organization, theme_ids=before ^ wanted, months=[rollups.month_of(learning)]
+        )
     return sorted(wanted)
 
 

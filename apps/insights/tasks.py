@@ -1,9 +1,18 @@
-from celery import shared_task
+from datetime import timedelta
 
-from . import reminders
+from celery import shared_task
+from django.utils import timezone
+
+from . import reminders, rollups
 
 
 @shared_task(name="insights.overdue_actions")
 def overdue_actions_task():
     """Daily sweep: open actions past their due date get their next weekly reminder."""
     return reminders.overdue_actions_sweep()
+
+
+@shared_task(name="insights.theme_months_sweep")
+def theme_months_sweep_task():
+    """Every 10 minutes: organizations whose log changed in the last 11 get their theme months rebuilt."""
+    return rollups.theme_months_sweep(since=timezone.now() - rollups.SWEEP_EVERY - timedelta(minutes=1))

@@ -116,3 +116,13 @@ def invitations_unsent(*, limit=100, min_age_seconds=120):
         .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=now - SEND_CLAIM_TIMEOUT))
         .order_by("created_at")[:limit]
     )
+
+
+def chiefs_of_staff(*, organization):
+    """Active chiefs of staff (a board picks one to see "their" team)."""
+    return (
+        Membership.objects.for_organization(organization)
+        .filter(role=Role.CHIEF_OF_STAFF, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

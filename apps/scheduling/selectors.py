@@ -60,11 +60,19 @@ def sessions_needing_attention(*, leader, now=None):
 
 def team_overview(*, membership, now=None):
     """One row per executive the chief of staff supports, with counts computed in SQL."""
+    return leaders_overview(leaders=org_selectors.leaders_for(membership=membership), now=now)
+
+
+# Added for the chief-of-staff dashboard (issue 5): team_overview's counts for any executives queryset, so an
+# admin's dashboard can show every executive. The organization is joined: each row's clock is read per row.
+def leaders_overview(*, leaders, now=None):
+    """`leaders` (a Membership queryset) annotated with `upcoming` (planned, next 14 days), `unlogged` (ended,
+    still planned, last 30 days), `missed` (last 30 days) and `next_session`: one query."""
     now = now or timezone.now()
     soon = now + timedelta(days=14)
     month_ago = now - timedelta(days=30)
     return (
-        org_selectors.leaders_for(membership=membership)
+        leaders.select_related("user", "organization")
         .annotate(
             upcoming=Count(
                 "sessions",
@@ -252,3 +260,8 @@ def _status_from_months(leader, target, minutes, now):
         "balance_minutes": carried + actual - target_minutes,
         "percent": min(100, round(100 * actual / target_minutes)) if target_minutes else 0,
     }
+
+
+def targets_by_leader(*, organization):
+    """{leader id (None: the organization's default): Target}: one query."""
+    return {target.leader_id: target for target in Target.objects.for_organization(organization)}

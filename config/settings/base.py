@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
     "insights-overdue-actions": {"task": "insights.overdue_actions", "schedule": crontab(minute=15, hour="*/6")},
+    "insights-theme-months-sweep": {"task": "insights.theme_months_sweep", "schedule": 600.0},
     "notifications-dispatch-due": {
         "task": "notifications.dispatch_due",
         "schedule": 60.0,

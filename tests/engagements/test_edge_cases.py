@@ -153,7 +153,7 @@ def test_my_time_tab_only_for_those_who_log(client_for, request, member, shown):
 
     html = client_for(membership).get("/feed/").content.decode()
 
-    assert ('href="/mine/" class="tab' in html) is shown
+    assert ('href="/dashboards/team/" class="tab' in html or 'href="/dashboards/me/" class="tab' in html) is shown
 
 
 def test_feed_filter_error_is_shown_in_the_htmx_results(client_for, executive):

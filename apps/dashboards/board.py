@@ -1,0 +1,489 @@
+"""The board's dashboard, for a chosen period and region or team: leaders' hours with customers per month by
+kind and the share on target; coverage of locations and blind spots; the most frequent and fastest-rising
+themes; the closed loop from learnings to done; and leader presence against customer scores. Every figure
+comes from rollup rows or small tables through other apps' selectors: a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.engagements import selectors as engagement_selectors
+from apps.engagements.models import Kind
+from apps.insights import selectors as insight_selectors
+from apps.insights.models import ScoreMetric
+from apps.organizations import selectors as org_selectors
+from apps.scheduling import selectors as schedule_selectors
+from apps.scheduling.models import TargetPeriod
+
+from . import charts
+from .tables import Column, Link, Table
+
+PERIODS = {"3m": 3, "6m": 6, "12m": 12}
+TOP_THEMES = 8
+RISING_THEMES = 5
+BLIND_SPOTS_SHOWN = 15
+
+
+@dataclass
+class BoardFilters:
+    months: int = 12
+    region: object = None
+    team: object = None  # a chief of staff: their executives
+    blind_days: int = 60
+    metric: str = ScoreMetric.NPS
+    by_region: bool = False
+
+
+@dataclass
+class BoardDashboard:
+    organization: object
+    filters: BoardFilters
+    today: date
+    months: list
+    leaders: list
+    summary: dict = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
+    examples: dict = field(default_factory=dict)
+
+
+def _hours(minutes):
+    return round((minutes or 0) / 60, 1)
+
+
+def _month_add(month, count):
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(month, today):
+    return min(_month_add(month, 1) - timedelta(days=1), today)
+
+
+def _link(name, **query):
+    return f"{reverse(name)}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+
+
+def build(*, organization, filters, now=None):
+    now = now or timezone.now()
+    zone = ZoneInfo(organization.time_zone)
+    today = timezone.localtime(now, zone).date()
+    last_month = today.replace(day=1)
+    first_month = _month_add(last_month, -(filters.months - 1))
+    months = [_month_add(first_month, i) for i in range(filters.months)]
+    leaders = list(
+        org_selectors.leaders_for(membership=filters.team)
+        if filters.team is not None
+        else org_selectors.executives(organization=organization.pk)
+    )
+    d = BoardDashboard(organization=organization, filters=filters, today=today, months=months, leaders=leaders)
+    start = datetime.combine(first_month, time.min, tzinfo=zone)
+    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+    _hours_section(d)
+    _coverage_section(d)
+    _themes_section(d, start, end)
+    _loop_section(d, start, end)
+    _presence_section(d)
+    return d
+
+
+def _scope(d):
+    return {
+        "organization": d.organization.pk,
+        "first_month": d.months[0],
+        "last_month": d.months[-1],
+        "members": d.leaders if d.filters.team is not None else None,
+        "region": d.filters.region,
+    }
+
+
+def _feed(d, *, start, end, **query):
+    region = d.filters.region.pk if d.filters.region is not None else None
+    return _link(
+        "engagements:feed", period="custom", start=start.isoformat(), end=end.isoformat(), region=region, **query
+    )
+
+
+# --- Hours per leader per month, by kind, and the share on target --------------------------------------
+def _monthly_target_minutes(leaders, organization):
+    """{leader id: the monthly share of their target in minutes}; a quarterly target counts a third a month."""
+    targets = schedule_selectors.targets_by_leader(organization=organization)
+    out = {}
+    for leader in leaders:
+        target = targets.get(leader.pk) or targets.get(None)
+        if target is not None:
+            per_period = int(target.hours * 60)
+            out[leader.pk] = per_period if target.period == TargetPeriod.MONTH else per_period / 3
+    return out
+
+
+def _hours_section(d):
+    scope = _scope(d)
+    n = max(len(d.leaders), 1)
+    by_month_kind = {
+        (row["month"], row["kind"]): row["minutes"]
+        for row in engagement_selectors.rollup_totals(**scope, group_by=("month", "kind"))
+    }
+    by_leader_month = {
+        (row["membership_id"], row["month"]): row["minutes"]
+        for row in engagement_selectors.rollup_totals(**scope, group_by=("membership_id", "month"))
+    }
+    kinds = [k for k in Kind.values if any(by_month_kind.get((m, k)) for m in d.months)]
+    today = d.today
+    d.charts["hours"] = charts.stacked_bar_chart(
+        title="Hours with customers per leader per month",
+        description=f"Average customer-facing hours per leader ({len(d.leaders)} leaders) in each month, by kind.",
+        categories=[m.strftime("%b %y") for m in d.months],
+        series=[(Kind(k).label, [_hours(by_month_kind.get((m, k), 0) / n) for m in d.months]) for k in kinds],
+        links=lambda i, j: _feed(d, start=d.months[i], end=_month_end(d.months[i], today), kind=kinds[j]),
+    )
+    month_rows = []
+    targets = _monthly_target_minutes(d.leaders, d.organization.pk)
+    on_target_rows = []
+    for month in d.months:
+        total = sum(by_month_kind.get((month, k), 0) for k in kinds)
+        month_rows.append(
+            [
+                month.strftime("%b %Y"),
+                *[_hours(by_month_kind.get((month, k), 0) / n) for k in kinds],
+                _hours(total / n),
+                Link(_hours(total), _feed(d, start=month, end=_month_end(month, today))),
+            ]
+        )
+        with_target = [pk for pk in targets if pk in {leader.pk for leader in d.leaders}]
+        on = sum(1 for pk in with_target if by_leader_month.get((pk, month), 0) >= targets[pk])
+        on_target_rows.append(
+            [month.strftime("%b %Y"), len(with_target), on, round(100 * on / len(with_target)) if with_target else None]
+        )
+    d.tables.append(
+        Table(
+            name="hours-per-month",
+            title="Hours per leader per month, by kind",
+            columns=[
+                Column("month", "Month"),
+                *[Column(k, Kind(k).label, "hours") for k in kinds],
+                Column("per_leader", "Per leader", "hours"),
+                Column("total", "All leaders", "hours"),
+            ],
+            rows=month_rows,
+        )
+    )
+    d.tables.append(
+        Table(
+            name="on-target",
+            title="Share of leaders on target",
+            columns=[
+                Column("month", "Month"),
+                Column("with_target", "Leaders with a target", "int"),
+                Column("on_target", "On target", "int"),
+                Column("share", "Share", "percent"),
+            ],
+            rows=on_target_rows,
+        )
+    )
+    shares = [row[3] for row in on_target_rows if row[3] is not None]
+    d.summary["on_target_share"] = shares[-1] if shares else None
+    totals = dict.fromkeys((leader.pk for leader in d.leaders), 0)
+    for (pk, _month), minutes in by_leader_month.items():
+        if pk in totals:
+            totals[pk] += minutes
+    first = d.months[0]
+    leader_rows = sorted(
+        (
+            [
+                Link(leader.display_name, _link("dashboards:executive", leader=leader.pk)),
+                Link(_hours(totals[leader.pk]), _feed(d, start=first, end=today, leader=leader.pk)),
+                _hours(totals[leader.pk] / len(d.months)),
+                sum(
+                    1
+                    for m in d.months
+                    if leader.pk in targets and by_leader_month.get((leader.pk, m), 0) >= targets[leader.pk]
+                )
+                if leader.pk in targets
+                else None,
+            ]
+            for leader in d.leaders
+        ),
+        key=lambda row: (-row[1].value, row[0].value),
+    )
+    d.tables.append(
+        Table(
+            name="hours-per-leader",
+            title="Hours per leader over the period",
+            columns=[
+                Column("leader", "Leader"),
+                Column("hours", "Hours", "hours"),
+                Column("per_month", "Per month", "hours"),
+                Column("months_on_target", "Months on target", "int"),
+            ],
+            rows=leader_rows,
+        )
+    )
+    d.summary["hours"] = _hours(sum(totals.values()))
+
+
+# --- Coverage ----------------------------------------------------------------------------------------------
+def _coverage_section(d):
+    locations = engagement_selectors.location_coverage(
+        organization=d.organization.pk, today=d.today, region=d.filters.region
+    )
+    total = len(locations)
+    visited = {days: [loc for loc in locations if loc.visits[days]] for days in (30, 90)}
+    regions = {loc.region_id for loc in locations if loc.region_id}
+    regions_visited = {days: {loc.region_id for loc in visited[days] if loc.region_id} for days in (30, 90)}
+    d.summary["coverage"] = {
+        days: (len(visited[days]), total, round(100 * len(visited[days]) / total) if total else None)
+        for days in (30, 90)
+    }
+    d.tables.append(
+        Table(
+            name="coverage",
+            title="Coverage: places visited",
+            columns=[
+                Column("window", "In the last"),
+                Column("locations", "Locations visited", "int"),
+                Column("of", "Of", "int"),
+                Column("share", "Share", "percent"),
+                Column("regions", "Regions visited", "int"),
+                Column("regions_of", "Of", "int"),
+            ],
+            rows=[
+                [
+                    f"{days} days",
+                    Link(len(visited[days]), _link("engagements:feed", period=f"{days}d")),
+                    total,
+                    d.summary["coverage"][days][2],
+                    len(regions_visited[days]),
+                    len(regions),
+                ]
+                for days in (30, 90)
+            ],
+        )
+    )
+    cutoff = d.today - timedelta(days=d.filters.blind_days)
+    blind = [loc for loc in locations if loc.last_visit is None or loc.last_visit < cutoff]
+    blind.sort(key=lambda loc: (loc.last_visit or date.min, loc.name))
+    d.summary["blind_spots"] = len(blind)
+    rows = [
+        [
+            Link(loc.name, _link("engagements:feed", location=loc.pk)),
+            loc.region.name if loc.region_id else "",
+            loc.last_visit,
+            (d.today - loc.last_visit).days if loc.last_visit else None,
+        ]
+        for loc in blind
+    ]
+    d.tables.append(
+        Table(
+            name="blind-spots",
+            title=f"Blind spots: not visited for {d.filters.blind_days} days",
+            columns=[
+                Column("location", "Location"),
+                Column("region", "Region"),
+                Column("last_visit", "Last visit", "date"),
+                Column("days", "Days since", "int"),
+            ],
+            rows=rows,
+        )
+    )
+    shown = blind[:BLIND_SPOTS_SHOWN]
+    d.charts["blind_spots"] = charts.horizontal_bar_chart(
+        title=f"Longest without a visit ({len(blind)} not visited for {d.filters.blind_days} days)",
+        description="Days since each location's last leader visit; never visited shows no bar.",
+        labels=[loc.name for loc in shown],
+        values=[(d.today - loc.last_visit).days if loc.last_visit else None for loc in shown],
+        unit=" d",
+        links={i: _link("engagements:feed", location=loc.pk) for i, loc in enumerate(shown)},
+    )
+
+
+# --- Themes ------------------------------------------------------------------------------------------------
+def _themes_section(d, start, end):
+    organization = d.organization.pk
+    now_counts = insight_selectors.theme_counts(
+        organization=organization, first_month=d.months[0], last_month=d.months[-1], region=d.filters.region
+    )
+    before_first = _month_add(d.months[0], -len(d.months))
+    before_counts = insight_selectors.theme_counts(
+        organization=organization,
+        first_month=before_first,
+        last_month=_month_add(d.months[0], -1),
+        region=d.filters.region,
+    )
+    names = {t.pk: t.name for t in insight_selectors.theme_list(organization=organization)}
+    top = sorted(now_counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))[:TOP_THEMES]
+    rising = sorted(
+        ((pk, count - before_counts.get(pk, 0)) for pk, count in now_counts.items()),
+        key=lambda item: (-item[1], names.get(item[0], "")),
+    )
+    rising = [(pk, rise) for pk, rise in rising if rise > 0][:RISING_THEMES]
+    period = {"period": "custom", "start": d.months[0].isoformat(), "end": d.today.isoformat()}
+
+    def learned(pk):
+        return _link("insights:learning_feed", theme=pk, **period)
+
+    d.charts["themes"] = charts.horizontal_bar_chart(
+        title="Most frequent themes",
+        description="Learnings confirmed under each theme in the period.",
+        labels=[names.get(pk, "?") for pk, _ in top],
+        values=[count for _, count in top],
+        links={i: learned(pk) for i, (pk, _) in enumerate(top)},
+    )
+    d.tables.append(
+        Table(
+            name="themes",
+            title="Themes: most frequent",
+            columns=[
+                Column("theme", "Theme"),
+                Column("learnings", "Learnings", "int"),
+                Column("before", "Previous period", "int"),
+                Column("change", "Change", "int"),
+            ],
+            rows=[
+                [
+                    names.get(pk, "?"),
+                    Link(count, learned(pk)),
+                    before_counts.get(pk, 0),
+                    count - before_counts.get(pk, 0),
+                ]
+                for pk, count in top
+            ],
+        )
+    )
+    d.tables.append(
+        Table(
+            name="rising-themes",
+            title="Themes: fastest rising",
+            columns=[
+                Column("theme", "Theme"),
+                Column("rise", "More learnings than the previous period", "int"),
+                Column("learnings", "Learnings", "int"),
+            ],
+            rows=[[names.get(pk, "?"), rise, Link(now_counts[pk], learned(pk))] for pk, rise in rising],
+        )
+    )
+    wanted = list(dict.fromkeys([pk for pk, _ in rising] + [pk for pk, _ in top[:3]]))
+    examples = insight_selectors.theme_examples(organization=organization, theme_ids=wanted, start=start, end=end)
+    d.examples = [(names.get(pk, "?"), examples.get(pk, [])) for pk in wanted]
+
+
+# --- The closed loop -----------------------------------------------------------------------------------------
+def _loop_section(d, start, end):
+    scope = _scope(d)
+    learnings = sum(
+        row["learnings"] for row in engagement_selectors.rollup_totals(**scope, group_by=("month",), kinds=Kind.values)
+    )
+    loop = insight_selectors.loop_counts(organization=d.organization.pk, start=start, end=end, region=d.filters.region)
+    median = insight_selectors.median_days_to_close(organization=d.organization.pk, start=start, end=end)
+    steps = [
+        ("Learnings", learnings, _link("insights:learning_feed", period="custom", start=d.months[0].isoformat())),
+        ("Answered by an action", loop["with_action"], _link("insights:action_list", tab="all")),
+        ("Piloted", loop["piloted"], reverse("insights:pilot_list")),
+        ("Done", loop["done"], _link("insights:action_list", tab="closed")),
+    ]
+    d.summary["median_days_to_close"] = median
+    d.charts["loop"] = charts.funnel_chart(
+        title="From what we learned to what we did",
+        description="Learnings in the period, those an action answers, those piloted and those done.",
+        steps=[(label, count) for label, count, _ in steps],
+        links={i: href for i, (_, _, href) in enumerate(steps)},
+    )
+    d.tables.append(
+        Table(
+            name="loop",
+            title="The closed loop",
+            columns=[
+                Column("step", "Step"),
+                Column("learnings", "Learnings", "int"),
+                Column("share", "Share", "percent"),
+            ],
+            rows=[
+                [label, Link(count, href), round(100 * count / learnings) if learnings else None]
+                for label, count, href in steps
+            ]
+            + [["Median days from action to done", median, None]],
+        )
+    )
+
+
+# --- Leader presence against customer scores -----------------------------------------------------------------
+def _presence_section(d):
+    first_day, last_day = d.months[0], d.today
+    organization = d.organization.pk
+    presence = engagement_selectors.presence_by_location(
+        organization=organization, first_day=first_day, last_day=last_day, region=d.filters.region
+    )
+    scores = insight_selectors.score_averages(
+        organization=organization,
+        metric=d.filters.metric,
+        first_day=first_day,
+        last_day=last_day,
+        region=d.filters.region,
+    )
+    locations = {
+        loc.pk: loc
+        for loc in org_selectors.location_list(organization=organization, include_inactive=True)
+        if loc.pk in presence or loc.pk in scores
+    }
+    label = ScoreMetric(d.filters.metric).label
+    if d.filters.by_region:
+        groups = {}
+        for pk, loc in locations.items():
+            key = loc.region.name if loc.region_id else "No region"
+            minutes, score_sum, score_n = groups.get(key, (0, 0, 0))
+            average = scores.get(pk, (None, 0))[0]
+            groups[key] = (
+                minutes + presence.get(pk, (0, 0))[0],
+                score_sum + (average or 0),
+                score_n + (1 if average is not None else 0),
+            )
+        rows = [
+            [name, _hours(minutes), round(float(total / n), 1) if n else None]
+            for name, (minutes, total, n) in sorted(groups.items())
+        ]
+    else:
+        rows = [
+            [
+                Link(loc.name, _link("insights:score_list", location=loc.pk, metric=d.filters.metric)),
+                Link(
+                    _hours(presence.get(pk, (0, 0))[0]),
+                    _link("engagements:feed", location=pk, period="custom", start=first_day.isoformat()),
+                ),
+                round(float(scores[pk][0]), 1) if pk in scores else None,
+            ]
+            for pk, loc in sorted(locations.items(), key=lambda item: item[1].name)
+        ]
+    d.tables.append(
+        Table(
+            name="presence-vs-scores",
+            title=f"Leader presence and {label} by {'region' if d.filters.by_region else 'location'}",
+            columns=[
+                Column("place", "Region" if d.filters.by_region else "Location"),
+                Column("hours", "Leader hours", "hours"),
+                Column("score", f"Average {label}", "number"),
+            ],
+            rows=rows,
+        )
+    )
+    points = [
+        (
+            str(row[0].value if isinstance(row[0], Link) else row[0]),
+            row[1].value if isinstance(row[1], Link) else row[1],
+            row[2],
+        )
+        for row in rows
+        if row[2] is not None
+    ]
+    d.charts["presence"] = charts.scatter_chart(
+        title=f"Leader presence and {label}",
+        description=f"Each point is a {'region' if d.filters.by_region else 'location'}: leader hours there in "
+        f"the period against its average {label}.",
+        points=points,
+        x_label="Leader hours",
+        y_label=label,
+    )

@@ -1,0 +1,249 @@
+"""An executive's own dashboard ("My customer time"): this week, month and quarter against their target, the
+running balance, the streak of weeks with customer time, the split by kind, what is coming, their open
+actions and recent learnings. Every number comes from another app's selectors; a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.engagements import selectors as engagement_selectors
+from apps.engagements.models import Kind
+from apps.insights import selectors as insight_selectors
+from apps.scheduling import selectors as schedule_selectors
+from apps.scheduling.models import SessionStatus
+
+from . import charts
+from .tables import Column, Link, Table
+
+MONTHS_SHOWN = 12
+STREAK_LOOKBACK_WEEKS = 104
+COMING_DAYS = 14
+LIST_LENGTH = 5
+
+
+@dataclass
+class ExecutiveDashboard:
+    leader: object
+    today: date
+    totals: dict  # week/month/quarter minutes
+    status: dict | None  # target figures (scheduling.target_statuses), None without a target
+    streak_weeks: int
+    coming: list
+    open_actions: list
+    open_action_count: int
+    learnings: list
+    tables: list[Table] = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
+
+
+def _hours(minutes):
+    return round((minutes or 0) / 60, 1)
+
+
+def _month_add(month, count):
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def streak(weeks, today):
+    """Consecutive weeks with customer time up to this week (or up to last week, while this one is still
+    empty). `weeks`: their Mondays, newest first."""
+    monday = today - timedelta(days=today.weekday())
+    have = set(weeks)
+    current = monday if monday in have else monday - timedelta(weeks=1)
+    count = 0
+    while current in have:
+        count += 1
+        current -= timedelta(weeks=1)
+    return count
+
+
+def _feed_link(leader, *, start, end, kind=""):
+    query = {"leader": leader.pk, "period": "custom", "start": start.isoformat(), "end": end.isoformat()}
+    if kind:
+        query["kind"] = kind
+    return f"{reverse('engagements:feed')}?{urlencode(query)}"
+
+
+def build(*, leader, now=None):
+    now = now or timezone.now()
+    zone = ZoneInfo(leader.time_zone_name)
+    today = timezone.localtime(now, zone).date()
+    organization = leader.organization_id
+    totals = engagement_selectors.customer_minutes(membership=leader, now=now)
+    status = schedule_selectors.target_statuses(organization=organization, leaders=[leader], now=now).get(leader.pk)
+    weeks = engagement_selectors.customer_weeks(
+        membership=leader, since=today - timedelta(weeks=STREAK_LOOKBACK_WEEKS), now=now
+    )
+    last_month = today.replace(day=1)
+    first_month = _month_add(last_month, -(MONTHS_SHOWN - 1))
+    rows = engagement_selectors.rollup_totals(
+        organization=organization,
+        first_month=first_month,
+        last_month=last_month,
+        group_by=("month", "kind"),
+        members=[leader],
+    )
+    by_month_kind = {(row["month"], row["kind"]): row["minutes"] for row in rows}
+    coming = list(
+        schedule_selectors.sessions_between(leader=leader, start=now, end=now + timedelta(days=COMING_DAYS)).filter(
+            status=SessionStatus.PLANNED
+        )[:LIST_LENGTH]
+    )
+    actions = insight_selectors.action_list(organization=organization, owner=leader, open_only=True)
+    open_actions = list(actions[: LIST_LENGTH + 1])
+    learnings = list(insight_selectors.learning_feed(organization=organization, leader=leader)[:LIST_LENGTH])
+    dashboard = ExecutiveDashboard(
+        leader=leader,
+        today=today,
+        totals=totals,
+        status=status,
+        streak_weeks=streak(weeks, today),
+        coming=coming,
+        open_actions=open_actions[:LIST_LENGTH],
+        open_action_count=len(open_actions),
+        learnings=learnings,
+    )
+    months = [_month_add(first_month, i) for i in range(MONTHS_SHOWN)]
+    quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start)
+    return dashboard
+
+
+def _kinds_with_time(by_month_kind):
+    used = {kind for (_, kind), minutes in by_month_kind.items() if minutes}
+    return [kind for kind in Kind.values if kind in used]
+
+
+def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
+    leader, today, status = dashboard.leader, dashboard.today, dashboard.status
+    target_hours = _hours(status["target_minutes"]) if status else None
+    period_rows = []
+    for name, label, start in (
+        ("week", "This week", today - timedelta(days=today.weekday())),
+        ("month", "This month", today.replace(day=1)),
+        ("quarter", "This quarter", quarter_start),
+    ):
+        target = target_hours if status and status["period"] == name else None
+        balance = _hours(status["balance_minutes"]) if target is not None else None
+        href = _feed_link(leader, start=start, end=today)
+        period_rows.append([label, Link(_hours(dashboard.totals[name]), href), target, balance])
+    dashboard.tables.append(
+        Table(
+            name="against-target",
+            title="Customer time against target",
+            columns=[
+                Column("period", "Period"),
+                Column("hours", "Hours", "hours"),
+                Column("target", "Target (h)", "hours"),
+                Column("balance", "Running balance (h)", "hours"),
+            ],
+            rows=period_rows,
+        )
+    )
+    kinds = _kinds_with_time(by_month_kind)
+    month_rows = []
+    for month in months:
+        end = min(_month_add(month, 1) - timedelta(days=1), today)
+        cells = [
+            Link(_hours(by_month_kind.get((month, kind), 0)), _feed_link(leader, start=month, end=end, kind=kind))
+            for kind in kinds
+        ]
+        total = sum(by_month_kind.get((month, kind), 0) for kind in kinds)
+        month_rows.append(
+            [month.strftime("%b %Y"), *cells, Link(_hours(total), _feed_link(leader, start=month, end=end))]
+        )
+    dashboard.tables.append(
+        Table(
+            name="hours-per-month",
+            title=f"Hours with customers per month, last {len(months)} months",
+            columns=[
+                Column("month", "Month"),
+                *[Column(kind, Kind(kind).label, "hours") for kind in kinds],
+                Column("total", "Total", "hours"),
+            ],
+            rows=month_rows,
+        )
+    )
+    dashboard.charts["months"] = charts.stacked_bar_chart(
+        title="Hours with customers per month",
+        description=f"Customer-facing hours of {leader.display_name} in each of the last {len(months)} months, "
+        "stacked by kind.",
+        categories=[month.strftime("%b %y") for month in months],
+        series=[(Kind(kind).label, [_hours(by_month_kind.get((m, kind), 0)) for m in months]) for kind in kinds],
+        links=lambda i, j: _feed_link(
+            leader, start=months[i], end=min(_month_add(months[i], 1) - timedelta(days=1), today), kind=kinds[j]
+        ),
+    )
+    quarter_months = [m for m in months if m >= quarter_start]
+    split = [(kind, sum(by_month_kind.get((m, kind), 0) for m in quarter_months)) for kind in Kind.values]
+    split = [(kind, minutes) for kind, minutes in split if minutes]
+    total = sum(minutes for _, minutes in split) or 1
+    dashboard.tables.append(
+        Table(
+            name="split-by-kind",
+            title="This quarter by kind",
+            columns=[Column("kind", "Kind"), Column("hours", "Hours", "hours"), Column("share", "Share", "percent")],
+            rows=[
+                [
+                    Kind(kind).label,
+                    Link(_hours(minutes), _feed_link(leader, start=quarter_start, end=today, kind=kind)),
+                    round(100 * minutes / total),
+                ]
+                for kind, minutes in split
+            ],
+        )
+    )
+    dashboard.charts["split"] = charts.horizontal_bar_chart(
+        title="This quarter by kind",
+        description="Customer-facing hours this quarter, by kind of customer time.",
+        labels=[Kind(kind).label for kind, _ in split],
+        values=[_hours(minutes) for _, minutes in split],
+        unit="h",
+        links={i: _feed_link(leader, start=quarter_start, end=today, kind=kind) for i, (kind, _) in enumerate(split)},
+    )
+    dashboard.tables.append(
+        Table(
+            name="coming",
+            title="Coming customer time",
+            columns=[Column("when", "When"), Column("what", "What"), Column("where", "Where")],
+            rows=[
+                [
+                    timezone.localtime(s.starts_at, ZoneInfo(leader.time_zone_name)).strftime("%a %d %b %H:%M"),
+                    s.plan.label,
+                    s.location.name if s.location_id else "",
+                ]
+                for s in dashboard.coming
+            ],
+        )
+    )
+    dashboard.tables.append(
+        Table(
+            name="open-actions",
+            title="My open actions",
+            columns=[Column("title", "Action"), Column("status", "Status"), Column("due", "Due", "date")],
+            rows=[
+                [Link(a.title, reverse("insights:action_detail", args=[a.pk])), a.get_status_display(), a.due_on]
+                for a in dashboard.open_actions
+            ],
+        )
+    )
+    dashboard.tables.append(
+        Table(
+            name="recent-learnings",
+            title="My recent learnings",
+            columns=[Column("learning", "Learning"), Column("kind", "Kind"), Column("when", "When", "date")],
+            rows=[
+                [
+                    Link(lg.text[:120], reverse("insights:learning_detail", args=[lg.pk])),
+                    lg.get_kind_display(),
+                    timezone.localtime(lg.engagement.started_at, ZoneInfo(leader.time_zone_name)).date(),
+                ]
+                for lg in dashboard.learnings
+            ],
+        )
+    )
