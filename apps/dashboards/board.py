@@ -97,7 +97,7 @@ def _scope(d):
         "organization": d.organization.pk,
         "first_month": d.months[0],
         "last_month": d.months[-1],
-        "members": d.leaders if d.filters.team is not None else None,
+        "members": d.leaders,  # active executives (of the team, when one is chosen): the same people everywhere
         "region": d.filters.region,
     }
 
@@ -111,14 +111,16 @@ def _feed(d, *, start, end, **query):
 
 # --- Hours per leader per month, by kind, and the share on target --------------------------------------
 def _monthly_target_minutes(leaders, organization):
-    """{leader id: the monthly share of their target in minutes}; a quarterly target counts a third a month."""
+    """{leader id: (the monthly share of their target in minutes, the first month it counts)}; a quarterly target
+    counts a third a month."""
     targets = schedule_selectors.targets_by_leader(organization=organization)
     out = {}
     for leader in leaders:
         target = targets.get(leader.pk) or targets.get(None)
         if target is not None:
             per_period = int(target.hours * 60)
-            out[leader.pk] = per_period if target.period == TargetPeriod.MONTH else per_period / 3
+            share = per_period if target.period == TargetPeriod.MONTH else per_period / 3
+            out[leader.pk] = (share, target.counts_from.replace(day=1))
     return out
 
 
@@ -132,6 +134,11 @@ def _hours_section(d):
     by_leader_month = {
         (row["membership_id"], row["month"]): row["minutes"]
         for row in engagement_selectors.rollup_totals(**scope, group_by=("membership_id", "month"))
+    }
+    # Being on target is about a leader's time anywhere, whatever region the page shows.
+    everywhere = {
+        (row["membership_id"], row["month"]): row["minutes"]
+        for row in engagement_selectors.rollup_totals(**{**scope, "region": None}, group_by=("membership_id", "month"))
     }
     kinds = [k for k in Kind.values if any(by_month_kind.get((m, k)) for m in d.months)]
     today = d.today
@@ -155,8 +162,8 @@ def _hours_section(d):
                 Link(_hours(total), _feed(d, start=month, end=_month_end(month, today))),
             ]
         )
-        with_target = [pk for pk in targets if pk in {leader.pk for leader in d.leaders}]
-        on = sum(1 for pk in with_target if by_leader_month.get((pk, month), 0) >= targets[pk])
+        with_target = [pk for pk, (_, since) in targets.items() if since <= month]
+        on = sum(1 for pk in with_target if everywhere.get((pk, month), 0) >= targets[pk][0])
         on_target_rows.append(
             [month.strftime("%b %Y"), len(with_target), on, round(100 * on / len(with_target)) if with_target else None]
         )
@@ -202,7 +209,7 @@ def _hours_section(d):
                 sum(
                     1
                     for m in d.months
-                    if leader.pk in targets and by_leader_month.get((leader.pk, m), 0) >= targets[leader.pk]
+                    if targets[leader.pk][1] <= m and everywhere.get((leader.pk, m), 0) >= targets[leader.pk][0]
                 )
                 if leader.pk in targets
                 else None,
@@ -266,7 +273,7 @@ def _coverage_section(d):
         )
     )
     cutoff = d.today - timedelta(days=d.filters.blind_days)
-    blind = [loc for loc in locations if loc.last_visit is None or loc.last_visit < cutoff]
+    blind = [loc for loc in locations if loc.last_visit is None or loc.last_visit <= cutoff]
     blind.sort(key=lambda loc: (loc.last_visit or date.min, loc.name))
     d.summary["blind_spots"] = len(blind)
     rows = [
@@ -297,7 +304,7 @@ def _coverage_section(d):
         description="Days since each location's last leader visit; never visited shows no bar.",
         labels=[loc.name for loc in shown],
         values=[(d.today - loc.last_visit).days if loc.last_visit else None for loc in shown],
-        unit=" d",
+        unit="d",
         links={i: _link("engagements:feed", location=loc.pk) for i, loc in enumerate(shown)},
     )
 
@@ -378,7 +385,13 @@ def _loop_section(d, start, end):
     learnings = sum(
         row["learnings"] for row in engagement_selectors.rollup_totals(**scope, group_by=("month",), kinds=Kind.values)
     )
-    loop = insight_selectors.loop_counts(organization=d.organization.pk, start=start, end=end, region=d.filters.region)
+    loop = insight_selectors.loop_counts(
+        organization=d.organization.pk,
+        start=start,
+        end=end,
+        region=d.filters.region,
+        authors=d.leaders if d.filters.team is not None else None,
+    )
     median = insight_selectors.median_days_to_close(organization=d.organization.pk, start=start, end=end)
     steps = [
         ("Learnings", learnings, _link("insights:learning_feed", period="custom", start=d.months[0].isoformat())),
@@ -399,7 +412,7 @@ def _loop_section(d, start, end):
             title="The closed loop",
             columns=[
                 Column("step", "Step"),
-                Column("learnings", "Learnings", "int"),
+                Column("learnings", "Learnings", "number"),
                 Column("share", "Share", "percent"),
             ],
             rows=[

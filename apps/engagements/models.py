@@ -186,7 +186,7 @@ class LeaderMonth(models.Model):
 
 
 class LocationDay(models.Model):
-    """Engagements at a location on one day on the organization's clock (for coverage and presence)."""
+    """Customer-facing engagements at a location on one day on the organization's clock (coverage, presence)."""
 
     id = models.BigAutoField(primary_key=True)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from apps.organizations.models import Location, Membership
 
-from .models import LeaderMonth, Learning, LocationDay, Participant
+from .models import CUSTOMER_FACING_KINDS, LeaderMonth, Learning, LocationDay, Participant
 
 
 def _zone(name):
@@ -141,7 +141,12 @@ def _add(counts, key, pair):
 def _refresh_location_day(location, day):
     zone = _zone(location.organization.time_zone)
     start, end = _midnight(day, zone), _midnight(date.fromordinal(day.toordinal() + 1), zone)
-    window = Q(engagement__location=location, engagement__started_at__gte=start, engagement__started_at__lt=end)
+    window = Q(
+        engagement__location=location,
+        engagement__started_at__gte=start,
+        engagement__started_at__lt=end,
+        engagement__kind__in=CUSTOMER_FACING_KINDS,  # a visit is time with customers
+    )
     totals = Participant.objects.filter(window).aggregate(
         minutes=Sum("minutes"), engagements=Count("engagement", distinct=True)
     )
@@ -171,7 +176,9 @@ def rollups_rebuild(*, organization, batch_size=5000):
     LeaderMonth.objects.bulk_create(rows, batch_size=batch_size)
     zone = _zone(organization.time_zone)
     days = (
-        Participant.objects.filter(organization=organization, engagement__location__isnull=False)
+        Participant.objects.filter(
+            organization=organization, engagement__location__isnull=False, engagement__kind__in=CUSTOMER_FACING_KINDS
+        )
         .annotate(day=TruncDate("engagement__started_at", tzinfo=zone))
         .values("engagement__location", "day")
         .annotate(minutes=Sum("minutes"), engagements=Count("engagement", distinct=True))

@@ -405,8 +405,9 @@ def theme_counts(*, organization, first_month, last_month, region=None):
 
 
 def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
-    """{theme id: [learning]}: the latest learnings with the customer's words first, for a few themes, between
-    `start` and `end` (aware datetimes): one query per theme (a handful of themes)."""
+    """{theme id: [learning]}: the most recently logged learnings in the customers' own words (with a quote),
+    for a few themes, from engagements between `start` and `end`: one query per theme (a handful). Newest by
+    id, so the theme's (theme, learning) index is read backwards and stops after a few rows."""
     examples = {}
     for theme_id in theme_ids:
         examples[theme_id] = list(
@@ -416,13 +417,14 @@ def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
                 engagement__started_at__gte=start,
                 engagement__started_at__lt=end,
             )
+            .exclude(quote="")
             .select_related("engagement__location", "author__user")
-            .order_by(F("quote").desc(), "-engagement__started_at")[:per_theme]
+            .order_by("-pk")[:per_theme]
         )
     return examples
 
 
-def loop_counts(*, organization, start, end, region=None):
+def loop_counts(*, organization, start, end, region=None, authors=None):
     """The closed loop for learnings from engagements in [start, end): how many learnings an action answers, how
     many of those actions were piloted, and how many are done; one query."""
     learnings = Learning.objects.for_organization(organization).filter(
@@ -430,6 +432,8 @@ def loop_counts(*, organization, start, end, region=None):
     )
     if region is not None:
         learnings = learnings.filter(engagement__location__region=region)
+    if authors is not None:
+        learnings = learnings.filter(author__in=authors)
     answered = Action.learnings.through.objects.filter(learning__in=learnings.values("pk"))
     return answered.aggregate(
         with_action=Count("learning_id", distinct=True),
