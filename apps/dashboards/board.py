@@ -6,6 +6,7 @@ comes from rollup rows or small tables through other apps' selectors: a fixed nu
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ PERIODS = {"3m": 3, "6m": 6, "12m": 12}
 TOP_THEMES = 8
 RISING_THEMES = 5
 BLIND_SPOTS_SHOWN = 15
+LEADERS_EACH_END = 10  # the board's leader table: the ten most and the ten least with customers
 
 
 @dataclass
@@ -65,8 +67,13 @@ def _month_end(month, today):
     return min(_month_add(month, 1) - timedelta(days=1), today)
 
 
+@lru_cache(maxsize=64)
+def _path(name):
+    return reverse(name)
+
+
 def _link(name, **query):
-    return f"{reverse(name)}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+    return f"{_path(name)}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
 
 
 def build(*, organization, filters, now=None):
@@ -136,10 +143,14 @@ def _hours_section(d):
         for row in engagement_selectors.rollup_totals(**scope, group_by=("membership_id", "month"))
     }
     # Being on target is about a leader's time anywhere, whatever region the page shows.
-    everywhere = {
-        (row["membership_id"], row["month"]): row["minutes"]
-        for row in engagement_selectors.rollup_totals(**{**scope, "region": None}, group_by=("membership_id", "month"))
-    }
+    everywhere = by_leader_month
+    if d.filters.region is not None:
+        everywhere = {
+            (row["membership_id"], row["month"]): row["minutes"]
+            for row in engagement_selectors.rollup_totals(
+                **{**scope, "region": None}, group_by=("membership_id", "month")
+            )
+        }
     kinds = [k for k in Kind.values if any(by_month_kind.get((m, k)) for m in d.months)]
     today = d.today
     d.charts["hours"] = charts.stacked_bar_chart(
@@ -200,28 +211,30 @@ def _hours_section(d):
         if pk in totals:
             totals[pk] += minutes
     first = d.months[0]
-    leader_rows = sorted(
-        (
-            [
-                Link(leader.display_name, _link("dashboards:executive", leader=leader.pk)),
-                Link(_hours(totals[leader.pk]), _feed(d, start=first, end=today, leader=leader.pk)),
-                _hours(totals[leader.pk] / len(d.months)),
-                sum(
-                    1
-                    for m in d.months
-                    if targets[leader.pk][1] <= m and everywhere.get((leader.pk, m), 0) >= targets[leader.pk][0]
-                )
-                if leader.pk in targets
-                else None,
-            ]
-            for leader in d.leaders
-        ),
-        key=lambda row: (-row[1].value, row[0].value),
-    )
+    ranked = sorted(d.leaders, key=lambda leader: (-totals[leader.pk], leader.display_name))
+    shown = ranked if len(ranked) <= 2 * LEADERS_EACH_END else ranked[:LEADERS_EACH_END] + ranked[-LEADERS_EACH_END:]
+    leader_rows = [
+        [
+            Link(leader.display_name, _link("dashboards:executive", leader=leader.pk)),
+            Link(_hours(totals[leader.pk]), _feed(d, start=first, end=today, leader=leader.pk)),
+            _hours(totals[leader.pk] / len(d.months)),
+            sum(
+                1
+                for m in d.months
+                if targets[leader.pk][1] <= m and everywhere.get((leader.pk, m), 0) >= targets[leader.pk][0]
+            )
+            if leader.pk in targets
+            else None,
+        ]
+        for leader in shown
+    ]
+    title = "Hours per leader over the period"
+    if len(shown) < len(ranked):
+        title = f"Most and least hours with customers: {LEADERS_EACH_END} each of {len(ranked)} leaders"
     d.tables.append(
         Table(
             name="hours-per-leader",
-            title="Hours per leader over the period",
+            title=title,
             columns=[
                 Column("leader", "Leader"),
                 Column("hours", "Hours", "hours"),
@@ -322,7 +335,7 @@ def _themes_section(d, start, end):
         last_month=_month_add(d.months[0], -1),
         region=d.filters.region,
     )
-    names = {t.pk: t.name for t in insight_selectors.theme_list(organization=organization)}
+    names = insight_selectors.theme_names(organization=organization)
     top = sorted(now_counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))[:TOP_THEMES]
     rising = sorted(
         ((pk, count - before_counts.get(pk, 0)) for pk, count in now_counts.items()),

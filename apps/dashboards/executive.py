@@ -36,6 +36,7 @@ class ExecutiveDashboard:
     open_actions: list
     open_action_count: int
     learnings: list
+    targets: dict = field(default_factory=dict)  # week/month/quarter target minutes (see period_targets)
     tables: list[Table] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
 
@@ -107,11 +108,21 @@ def build(*, leader, now=None):
         open_actions=open_actions[:LIST_LENGTH],
         open_action_count=len(open_actions),
         learnings=learnings,
+        targets={name: round(minutes) for name, minutes in period_targets(status).items()},
     )
     months = [_month_add(first_month, i) for i in range(MONTHS_SHOWN)]
     quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start)
     return dashboard
+
+
+def period_targets(status):
+    """{"week"|"month"|"quarter": target minutes}: the target for its own period, and its share for the others
+    (a month is a third of a quarter, a week 12/52 of a month)."""
+    if status is None:
+        return {}
+    per_month = status["target_minutes"] if status["period"] == "month" else status["target_minutes"] / 3
+    return {"week": per_month * 12 / 52, "month": per_month, "quarter": per_month * 3}
 
 
 def _kinds_with_time(by_month_kind):
@@ -121,17 +132,20 @@ def _kinds_with_time(by_month_kind):
 
 def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
     leader, today, status = dashboard.leader, dashboard.today, dashboard.status
-    target_hours = _hours(status["target_minutes"]) if status else None
+    targets = period_targets(status)
     period_rows = []
     for name, label, start in (
         ("week", "This week", today - timedelta(days=today.weekday())),
         ("month", "This month", today.replace(day=1)),
         ("quarter", "This quarter", quarter_start),
     ):
-        target = target_hours if status and status["period"] == name else None
-        balance = _hours(status["balance_minutes"]) if target is not None else None
+        target = targets.get(name)
+        # The running balance is kept in the target's own period; the others show their share of the target.
+        balance = _hours(status["balance_minutes"]) if status and status["period"] == name else None
         href = _feed_link(leader, start=start, end=today)
-        period_rows.append([label, Link(_hours(dashboard.totals[name]), href), target, balance])
+        period_rows.append(
+            [label, Link(_hours(dashboard.totals[name]), href), _hours(target) if target is not None else None, balance]
+        )
     dashboard.tables.append(
         Table(
             name="against-target",

@@ -135,9 +135,9 @@ def test_tables_hold_the_monthly_hours_by_kind_and_the_quarter_split(history):
     ]
     target = table(d, "against-target")
     assert [[plain(v) for v in row] for row in target.rows] == [
-        ["This week", 2.0, None, None],
+        ["This week", 2.0, 2.3, None],  # a week's share of 10 h a month: 10 x 12 / 52
         ["This month", 3.1, 10.0, -23.9],
-        ["This quarter", 5.1, None, None],
+        ["This quarter", 5.1, 30.0, None],
     ]
 
 
@@ -286,3 +286,17 @@ def test_the_query_count_is_pinned(client_for, leader, monkeypatch, django_asser
 
 
 EXECUTIVE_QUERIES = 11  # the whole request: session, login, membership and bell included
+
+
+@pytest.mark.parametrize(
+    ("period", "minutes", "expected"),
+    [
+        ("month", 520, {"week": 120, "month": 520, "quarter": 1560}),
+        ("quarter", 1560, {"week": 120, "month": 520, "quarter": 1560}),
+    ],
+)
+def test_period_targets_share_the_target_between_week_month_and_quarter(period, minutes, expected):
+    shares = executive.period_targets({"period": period, "target_minutes": minutes})
+
+    assert {name: round(value) for name, value in shares.items()} == expected
+    assert executive.period_targets(None) == {}
