@@ -83,11 +83,7 @@ def build(*, organization, filters, now=None):
     last_month = today.replace(day=1)
     first_month = _month_add(last_month, -(filters.months - 1))
     months = [_month_add(first_month, i) for i in range(filters.months)]
-    leaders = list(
-        org_selectors.leaders_for(membership=filters.team)
-        if filters.team is not None
-        else org_selectors.executives(organization=organization.pk)
-    )
+    leaders = org_selectors.executive_names(organization=organization.pk, supported_by=filters.team)
     d = BoardDashboard(organization=organization, filters=filters, today=today, months=months, leaders=leaders)
     start = datetime.combine(first_month, time.min, tzinfo=zone)
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
@@ -292,7 +288,7 @@ def _coverage_section(d):
     rows = [
         [
             Link(loc.name, _link("engagements:feed", location=loc.pk)),
-            loc.region.name if loc.region_id else "",
+            loc.region_name,
             loc.last_visit,
             (d.today - loc.last_visit).days if loc.last_visit else None,
         ]
@@ -403,7 +399,7 @@ def _loop_section(d, start, end):
         start=start,
         end=end,
         region=d.filters.region,
-        authors=d.leaders if d.filters.team is not None else None,
+        authors=[leader.pk for leader in d.leaders] if d.filters.team is not None else None,
     )
     median = insight_selectors.median_days_to_close(organization=d.organization.pk, start=start, end=end)
     steps = [
@@ -451,16 +447,13 @@ def _presence_section(d):
         last_day=last_day,
         region=d.filters.region,
     )
-    locations = {
-        loc.pk: loc
-        for loc in org_selectors.location_list(organization=organization, include_inactive=True)
-        if loc.pk in presence or loc.pk in scores
-    }
+    # {pk: (name, region name)}
+    locations = org_selectors.location_names(organization=organization, ids=set(presence) | set(scores))
     label = ScoreMetric(d.filters.metric).label
     if d.filters.by_region:
         groups = {}
-        for pk, loc in locations.items():
-            key = loc.region.name if loc.region_id else "No region"
+        for pk, (_name, region_name) in locations.items():
+            key = region_name or "No region"
             minutes, score_sum, score_n = groups.get(key, (0, 0, 0))
             average = scores.get(pk, (None, 0))[0]
             groups[key] = (
@@ -473,16 +466,15 @@ def _presence_section(d):
             for name, (minutes, total, n) in sorted(groups.items())
         ]
     else:
+        scores_link = _link("insights:score_list", metric=d.filters.metric)
+        feed_link = _link("engagements:feed", period="custom", start=first_day.isoformat())
         rows = [
             [
-                Link(loc.name, _link("insights:score_list", location=loc.pk, metric=d.filters.metric)),
-                Link(
-                    _hours(presence.get(pk, (0, 0))[0]),
-                    _link("engagements:feed", location=pk, period="custom", start=first_day.isoformat()),
-                ),
+                Link(name, f"{scores_link}&location={pk}"),
+                Link(_hours(presence.get(pk, (0, 0))[0]), f"{feed_link}&location={pk}"),
                 round(float(scores[pk][0]), 1) if pk in scores else None,
             ]
-            for pk, loc in sorted(locations.items(), key=lambda item: item[1].name)
+            for pk, (name, _region) in sorted(locations.items(), key=lambda item: (item[1][0], item[0]))
         ]
     d.tables.append(
         Table(

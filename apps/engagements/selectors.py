@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, DateField, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
@@ -202,9 +203,18 @@ def last_customer_contact(*, members):
     return {row["membership_id"]: row["last"] for row in rows}
 
 
+class CoveredPlace(NamedTuple):
+    pk: int
+    name: str
+    region_id: int | None
+    region_name: str
+    last_visit: object  # a date, or None when never visited
+    visits: dict  # {days: visits in the last `days` days}
+
+
 def location_coverage(*, organization, today, region=None, windows=(30, 90)):
-    """Active locations with the day of their last visit and their visits in the last 30 and 90 days (on the
-    organization's clock, today included), from LocationDay: two queries."""
+    """Active locations (as light CoveredPlace rows) with the day of their last visit and their visits in the
+    last 30 and 90 days (on the organization's clock, today included), from LocationDay: two queries."""
     longest = max(windows)
     counts = (
         LocationDay.objects.for_organization(organization)
@@ -216,15 +226,23 @@ def location_coverage(*, organization, today, region=None, windows=(30, 90)):
     )
     visits = {row["location_id"]: row for row in counts}
     last = LocationDay.objects.filter(location=OuterRef("pk"), day__lte=today).order_by("-day").values("day")[:1]
-    locations = Location.objects.for_organization(organization).filter(is_active=True).select_related("region")
+    locations = Location.objects.for_organization(organization).filter(is_active=True)
     if region is not None:
         locations = locations.filter(region=region)
-    rows = []
-    for location in locations.annotate(last_visit=Subquery(last)).order_by("name", "id"):
-        found = visits.get(location.pk, {})
-        location.visits = {days: found.get(f"visits_{days}") or 0 for days in windows}
-        rows.append(location)
-    return rows
+    rows = locations.annotate(last_visit=Subquery(last)).order_by("name", "id")
+    return [
+        CoveredPlace(
+            pk,
+            name,
+            region_id,
+            region_name or "",
+            last_visit,
+            {days: visits.get(pk, {}).get(f"visits_{days}") or 0 for days in windows},
+        )
+        for pk, name, region_id, region_name, last_visit in rows.values_list(
+            "pk", "name", "region_id", "region__name", "last_visit"
+        )
+    ]
 
 
 def presence_by_location(*, organization, first_day, last_day, region=None):

@@ -1,6 +1,7 @@
 """Reads for organizations, members, locations and invitations. Every read is scoped."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
@@ -126,3 +127,24 @@ def chiefs_of_staff(*, organization):
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+class Person(NamedTuple):
+    pk: int
+    display_name: str
+
+
+def executive_names(*, organization, supported_by=None):
+    """Active executives (of one chief of staff's team when `supported_by` is given) as light (pk, name) rows,
+    by name: for pages that list hundreds of leaders and need nothing else of them. One query."""
+    qs = Membership.objects.for_organization(organization).filter(role=Role.EXECUTIVE, is_active=True)
+    if supported_by is not None:
+        qs = qs.filter(supported_by=supported_by)
+    rows = qs.order_by("user__full_name", "user__email").values_list("pk", "user__full_name", "user__email")
+    return [Person(pk, name or email) for pk, name, email in rows]
+
+
+def location_names(*, organization, ids):
+    """{location id: (name, region name or "")} for the given locations: one query, no model instances."""
+    rows = Location.objects.for_organization(organization).filter(pk__in=ids).values_list("pk", "name", "region__name")
+    return {pk: (name, region or "") for pk, name, region in rows}

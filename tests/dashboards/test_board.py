@@ -577,8 +577,8 @@ def test_presence_against_scores_by_location(world):
     leeds = world["leeds"].pk
     first = table(d, "presence-vs-scores").rows[1]
     assert (first[0].href, first[1].href) == (
-        f"/scores/?location={leeds}&metric=nps",
-        f"/feed/?location={leeds}&period=custom&start=2026-03-01",
+        f"/scores/?metric=nps&location={leeds}",
+        f"/feed/?period=custom&start=2026-03-01&location={leeds}",
     )
 
 
