@@ -4,7 +4,7 @@ actions and recent learnings. Every number comes from another app's selectors; a
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -63,11 +63,15 @@ def streak(weeks, today):
     return count
 
 
+@lru_cache(maxsize=1)
+def _feed_path():
+    return reverse("engagements:feed")
+
+
 def _feed_link(leader, *, start, end, kind=""):
-    query = {"leader": leader.pk, "period": "custom", "start": start.isoformat(), "end": end.isoformat()}
-    if kind:
-        query["kind"] = kind
-    return f"{reverse('engagements:feed')}?{urlencode(query)}"
+    # Built as a string: a page has a few hundred of these, and ids, ISO dates and kind slugs need no quoting.
+    link = f"{_feed_path()}?leader={leader.pk}&period=custom&start={start.isoformat()}&end={end.isoformat()}"
+    return f"{link}&kind={kind}" if kind else link
 
 
 def build(*, leader, now=None):
@@ -97,7 +101,7 @@ def build(*, leader, now=None):
     )
     actions = insight_selectors.action_list(organization=organization, owner=leader, open_only=True)
     open_actions = list(actions[: LIST_LENGTH + 1])
-    learnings = list(insight_selectors.learning_feed(organization=organization, leader=leader)[:LIST_LENGTH])
+    learnings = insight_selectors.recent_learnings(author=leader, limit=LIST_LENGTH)
     dashboard = ExecutiveDashboard(
         leader=leader,
         today=today,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from apps.engagements.models import Learning
@@ -161,7 +161,7 @@ def _is_reviewed(learning):
     """Reviewed when themes were confirmed or someone chose none (works with or without the annotation)."""
     if hasattr(learning, "themes_reviewed"):
         return learning.themes_reviewed
-    return ThemeReview.objects.filter(learning=learning).exists() or learning.theme_links.exists()
+    return ThemeReview.objects.filter(learning=learning).exists()
 
 
 # --- What we learned ----------------------------------------------------------------------------------
@@ -170,10 +170,9 @@ def _learnings(organization):
         Learning.objects.for_organization(organization)
         .select_related("engagement__location__region", "author__user", "engagement__leader__user")
         .prefetch_related(Prefetch("theme_links", queryset=LearningTheme.objects.select_related("theme")))
-        .annotate(
-            themes_reviewed=Exists(ThemeReview.objects.filter(learning=OuterRef("pk")))
-            | Exists(LearningTheme.objects.filter(learning=OuterRef("pk")))
-        )
+        # Reviewed: someone confirmed themes or chose none; both leave a ThemeReview (the services keep it so).
+        # A join on its unique learning id, not EXISTS: PostgreSQL hashes a whole-table EXISTS for big feeds.
+        .annotate(themes_reviewed=ExpressionWrapper(Q(theme_review__isnull=False), output_field=BooleanField()))
     )
 
 
@@ -218,7 +217,7 @@ def learning_feed(
         qs = qs.filter(theme_links__theme=theme)
     if unthemed:
         # No theme yet, and nobody chose "none fit" either: waiting for the leader's look.
-        qs = qs.filter(themes_reviewed=False)
+        qs = qs.filter(theme_review__isnull=True)
     if kind:
         qs = qs.filter(engagement__kind=kind)
     if learning_kind:
@@ -238,6 +237,16 @@ def learning_feed(
     qs = qs.order_by("-engagement__started_at", "-id")
     q = " ".join(str(q).split())
     return _search(qs, q) if q else qs
+
+
+def recent_learnings(*, author, limit=5):
+    """An author's latest learnings with their engagement (for a dashboard list): one small query."""
+    return list(
+        Learning.objects.for_organization(author.organization_id)
+        .filter(author=author)
+        .select_related("engagement")
+        .order_by("-engagement__started_at", "-id")[:limit]
+    )
 
 
 def learning_get(*, organization, pk):

@@ -32,11 +32,20 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 class LearningThemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LearningTheme
+        skip_postgeneration_save = True
 
     learning = factory.SubFactory(LearningFactory)
     organization = factory.SelfAttribute("learning.organization")
     theme = factory.SubFactory(ThemeFactory, organization=factory.SelfAttribute("..organization"))
     confirmed_by = factory.SelfAttribute("learning.author")
+
+    @factory.post_generation
+    def reviewed(obj, create, extracted, **kwargs):
+        # As the service does: confirming a theme is reviewing the learning's themes.
+        if create and extracted is not False:
+            ThemeReview.objects.get_or_create(
+                learning=obj.learning, defaults={"organization": obj.organization, "reviewed_by": obj.confirmed_by}
+            )
 
 
 class ThemeReviewFactory(factory.django.DjangoModelFactory):
