@@ -17,3 +17,10 @@ if not REDIS_URL:
 # Serve static files from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# SQLite: a test database in a file, not in shared-cache memory. Browser tests send requests to a live server
+# in other threads; in shared-cache memory a second writer fails at once ("table is locked"), while a file in
+# WAL mode makes it wait its turn (the `timeout` above), as on PostgreSQL.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-gemba.sqlite3")}
