@@ -2,21 +2,39 @@
 
 Themes and actions go through the services (so they carry history and reminders); the many theme links and
 monthly scores are bulk inserts. Deterministic for a seed; idempotent per organization.
+
+`seed_insights_large` does the same for a benchmark organization (a million engagements): everything in bulk,
+reading the learnings in chunks so memory stays bounded.
 """
 
 import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.apps import apps as django_apps
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from apps.engagements.models import Learning
 from apps.organizations.models import Location, Membership, Role
 
 from . import rollups, services
-from .models import Action, ActionStatus, CustomerScore, LearningTheme, ScoreMetric, Theme, ThemeReview, Verdict
-from .selectors import theme_suggestions
+from .models import (
+    CLOSED_STATUSES,
+    Action,
+    ActionStatus,
+    CustomerScore,
+    LearningTheme,
+    Pilot,
+    ScoreMetric,
+    Theme,
+    ThemeReview,
+    Verdict,
+)
+from .selectors import _mentions, _words, theme_suggestions
 
 THEMES = [
     ("Checkout queues", "queue, till, checkout, self-checkout"),
@@ -244,12 +262,13 @@ def _pilot(owner, action, kind, today):
         )
 
 
-def _scores(organization, rng, today):
-    """Monthly NPS, CSAT and CES per active store for the last year, drifting a little month to month."""
+def _scores(organization, rng, today, months_back=SCORE_MONTHS):
+    """Monthly NPS, CSAT and CES per active store for the last year (or `months_back` months), drifting a little
+    month to month."""
     locations = list(Location.objects.for_organization(organization).filter(is_active=True).order_by("pk"))
     month_end = today.replace(day=1) - timedelta(days=1)
     months = []
-    for _ in range(SCORE_MONTHS):
+    for _ in range(months_back):
         months.append((month_end.replace(day=1), month_end))
         month_end = month_end.replace(day=1) - timedelta(days=1)
     rows = []
@@ -274,3 +293,309 @@ def _scores(organization, rng, today):
                 )
     CustomerScore.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+# --- Benchmark organizations -----------------------------------------------------------------------------
+LARGE_CONFIRMED_SHARE = 0.8  # learnings whose themes a leader looked at (and confirmed the keyword matches)
+LARGE_LEARNINGS_PER_ACTION = 500
+LARGE_MIN_ACTIONS = 12  # so a small benchmark organization still has a loop to show
+LARGE_PILOTED_CLOSED_SHARE = 0.12  # done or dropped actions that were piloted first (every "piloting" one is)
+LARGE_SCORE_MONTHS = 18
+LARGE_CHUNK = 20_000
+LARGE_BATCH = 5_000
+# Status weights by the action's age: most old actions are closed, most recent ones are not.
+LARGE_STATUS_WEIGHTS = {
+    "old": [
+        (ActionStatus.OPEN, 8),
+        (ActionStatus.IN_PROGRESS, 10),
+        (ActionStatus.PILOTING, 7),
+        (ActionStatus.DONE, 55),
+        (ActionStatus.DROPPED, 20),
+    ],
+    "recent": [
+        (ActionStatus.OPEN, 35),
+        (ActionStatus.IN_PROGRESS, 30),
+        (ActionStatus.PILOTING, 15),
+        (ActionStatus.DONE, 15),
+        (ActionStatus.DROPPED, 5),
+    ],
+}
+LARGE_ACTION_TITLES = {
+    "Checkout queues": [
+        "Open a second till when the queue passes five",
+        "Fix reusable-bag detection on self-checkouts",
+    ],
+    "Stock availability": ["Evening top-up of own-brand basics", "Daily gap scan of the basics range"],
+    "Click and collect": ["Show the collection slot and shelf in the app", "Lockers for click-and-collect"],
+    "Pricing and offers": ["Shelf-edge labels for every promotion", "Review the meal deal against competitors"],
+    "Staff and service": ["Spare batteries for handheld scanners", "Thank the staff customers name"],
+    "Store layout and access": ["Widen the aisle by the bakery", "A weekly quiet hour"],
+    "Opening hours": ["Earlier opening on weekdays", "Publish opening hours in the app"],
+    "App and delivery": ["Show receipts in the app for returns", "Match the competitor's delivery promise"],
+}
+LARGE_OUTCOMES = [
+    "Rolled out in every store; customers stopped raising it on visits.",
+    "Done in the stores that raised it; complaints about it halved.",
+    "Changed centrally; store teams confirm customers noticed.",
+]
+LARGE_DROP_REASONS = [
+    "Costs more than it saves at current volumes; revisit next year.",
+    "Overtaken by a wider change to the same process.",
+    "The pilot showed no difference customers would notice.",
+]
+
+
+def _weighted(rng, pairs):
+    items, weights = zip(*pairs, strict=True)
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+def _large_matcher(themes):
+    """The themes whose name or a keyword a learning's text mentions (the suggestions' keyword rule). The
+    benchmark's learnings come from a few templates, so each distinct text is matched once and remembered."""
+    rules = [(theme.pk, [theme.name, *theme.keyword_list]) for theme in themes]
+    known = {}
+
+    def match(text, quote):
+        key = (text, quote)
+        if key not in known:
+            words = _words(f"{text}\n{quote}")
+            known[key] = [pk for pk, phrases in rules if any(_mentions(words, phrase) for phrase in phrases)]
+        return known[key]
+
+    return match
+
+
+@transaction.atomic
+def seed_insights_large(*, organization, seed=2026, now=None):
+    """Themes on about 80% of a benchmark organization's learnings (links and reviews), an action for about
+    every 500 learnings answering one to three of them (statuses spread, some piloted), 18 months of scores per
+    active location, and the theme months. Bulk inserts only; learnings read in chunks of 20,000 (memory stays
+    bounded at a million engagements). Returns the counts, or {} when the organization already has themes."""
+    if Theme.objects.filter(organization=organization).exists():
+        return {}
+    admin = Membership.objects.filter(organization=organization, role=Role.ADMIN).select_related("user").first()
+    if admin is None:
+        return {}
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    zone = ZoneInfo(organization.time_zone)
+    themes = [services.theme_create(acting=admin, name=name, keywords=kw) for name, kw in THEMES]
+    total = Learning.objects.for_organization(organization).count()
+    wanted = max(LARGE_MIN_ACTIONS, round(total / LARGE_LEARNINGS_PER_ACTION)) if total else 0
+    anchors = set(rng.sample(range(total), min(wanted, total)))
+    links, reviews, answered = _large_themes(organization, rng, _large_matcher(themes), anchors)
+    actions, pilots = _large_actions(organization, rng, answered, {t.pk: t.name for t in themes}, now, zone)
+    scores = _scores(organization, rng, timezone.localtime(now, zone).date(), months_back=LARGE_SCORE_MONTHS)
+    theme_months = rollups.theme_months_rebuild(organization=organization)
+    return {
+        "themes": len(themes),
+        "theme links": links,
+        "theme reviews": reviews,
+        "actions": actions,
+        "pilots": pilots,
+        "customer scores": scores,
+        "theme months": theme_months,
+    }
+
+
+def _large_themes(organization, rng, match, anchors):
+    """Links and reviews for the learnings, in pk order and chunks; collects the learnings the actions answer:
+    each anchor (a position in that order) starts an action at the next learning with a confirmed theme, and
+    the action takes the next one or two learnings confirmed under the same theme. Returns (links, reviews,
+    [(theme id, owner id, [learning ids], latest engagement start)])."""
+    learnings = Learning.objects.for_organization(organization).order_by("pk")
+    links = reviews = position = waiting = 0
+    collecting, answered = [], []
+    last = 0
+    while True:
+        rows = list(
+            learnings.filter(pk__gt=last).values_list("pk", "text", "quote", "author_id", "engagement__started_at")[
+                :LARGE_CHUNK
+            ]
+        )
+        if not rows:
+            break
+        new_links, new_reviews = [], []
+        for pk, text, quote, author_id, started_at in rows:
+            waiting += position in anchors
+            position += 1
+            if rng.random() >= LARGE_CONFIRMED_SHARE:
+                continue  # waits for its leader to look
+            theme_ids = match(text, quote)
+            new_reviews.append(ThemeReview(organization_id=organization.pk, learning_id=pk, reviewed_by_id=author_id))
+            new_links.extend(
+                LearningTheme(
+                    organization_id=organization.pk, learning_id=pk, theme_id=theme_id, confirmed_by_id=author_id
+                )
+                for theme_id in theme_ids
+            )
+            if not theme_ids:
+                continue
+            for action in collecting:
+                if action["theme"] in theme_ids:
+                    action["learnings"].append(pk)
+                    action["latest"] = max(action["latest"], started_at)
+                    if len(action["learnings"]) == action["size"]:
+                        collecting.remove(action)
+                        answered.append(action)
+                    break
+            else:
+                if waiting:
+                    waiting -= 1
+                    action = {
+                        "theme": rng.choice(theme_ids),
+                        "owner": author_id,
+                        "learnings": [pk],
+                        "latest": started_at,
+                        "size": rng.randint(1, 3),
+                    }
+                    (answered if action["size"] == 1 else collecting).append(action)
+        LearningTheme.objects.bulk_create(new_links, batch_size=LARGE_BATCH)
+        ThemeReview.objects.bulk_create(new_reviews, batch_size=LARGE_BATCH)
+        links += len(new_links)
+        reviews += len(new_reviews)
+        last = rows[-1][0]
+    return links, reviews, answered + collecting
+
+
+def _large_actions(organization, rng, answered, theme_names, now, zone):
+    """The actions (with their first history record, by their owner, dated when raised), the learnings they
+    answer, and pilots for the piloting ones and some closed ones. Returns (actions, pilots)."""
+    owners = {
+        m.pk: m.user for m in Membership.objects.filter(pk__in={a["owner"] for a in answered}).select_related("user")
+    }
+    locations = list(Location.objects.for_organization(organization).filter(is_active=True).order_by("pk"))
+    actions, plans = [], []
+    for index, item in enumerate(answered):
+        name = theme_names[item["theme"]]
+        raised = min(
+            item["latest"] + timedelta(days=rng.randint(1, 21), hours=rng.randint(0, 8)), now - timedelta(hours=1)
+        )
+        age = (now - raised).days
+        status = _weighted(rng, LARGE_STATUS_WEIGHTS["old" if age > 90 else "recent"])
+        closed_at = None
+        if status in CLOSED_STATUSES:
+            closed_at = min(
+                raised + timedelta(days=rng.randint(3, 90), hours=rng.randint(0, 8)), now - timedelta(minutes=1)
+            )
+        action = Action(
+            organization=organization,
+            title=f"{rng.choice(LARGE_ACTION_TITLES[name])} ({index + 1})",
+            description=f"Customers raised this on visits ({name.lower()}): see the learnings below.",
+            owner_id=item["owner"],
+            created_by_id=item["owner"],
+            due_on=timezone.localtime(raised, zone).date() + timedelta(days=rng.randint(14, 60)),
+            status=status,
+            dropped_reason=rng.choice(LARGE_DROP_REASONS) if status == ActionStatus.DROPPED else "",
+            outcome=rng.choice(LARGE_OUTCOMES) if status == ActionStatus.DONE else "",
+            closed_at=closed_at,
+            created_at=raised,  # overwritten by auto_now_add on insert: set again below
+        )
+        action._history_user = owners[item["owner"]]
+        action._history_date = raised
+        actions.append(action)
+        piloted = status == ActionStatus.PILOTING or (
+            status in CLOSED_STATUSES and rng.random() < LARGE_PILOTED_CLOSED_SHARE
+        )
+        if piloted and locations:
+            plans.append((action, rng.sample(locations, k=min(len(locations), rng.randint(1, 3)))))
+    raised_at = [action.created_at for action in actions]
+    bulk_create_with_history(actions, Action, batch_size=LARGE_BATCH)
+    for action, created_at in zip(actions, raised_at, strict=True):
+        action.created_at = created_at
+    _large_backdate(Action, actions)
+    through = Action.learnings.through
+    rows = through.objects.bulk_create(
+        [
+            through(action_id=action.pk, learning_id=learning_id)
+            for action, item in zip(actions, answered, strict=True)
+            for learning_id in item["learnings"]
+        ],
+        batch_size=LARGE_BATCH,
+    )
+    _large_m2m_history(Action, "learnings", rows)
+    pilots = _large_pilots(organization, rng, plans, now, zone)
+    return len(actions), pilots
+
+
+def _large_pilots(organization, rng, plans, now, zone):
+    pilots = []
+    for action, _ in plans:
+        raised = timezone.localtime(action.created_at, zone).date()
+        if action.status == ActionStatus.PILOTING:  # running: started after it was raised, six weeks long
+            starts = min(raised + timedelta(days=rng.randint(3, 14)), timezone.localtime(now, zone).date())
+            ends = starts + timedelta(days=42)
+        else:  # over before the action was closed
+            closed = timezone.localtime(action.closed_at, zone).date()
+            starts = raised + timedelta(days=min(rng.randint(3, 14), (closed - raised).days // 3))
+            ends = starts + timedelta(days=min(42, max(0, (closed - starts).days)))
+        baseline = Decimal(rng.randint(20, 80))
+        verdict = ""
+        if action.status == ActionStatus.DONE:
+            verdict = rng.choice([Verdict.ADOPT, Verdict.ADOPT, Verdict.ADAPT])
+        elif action.status == ActionStatus.DROPPED:
+            verdict = Verdict.ABANDON
+        pilot = Pilot(
+            organization=organization,
+            action=action,
+            change=f"{action.title.rsplit(' (', 1)[0]}, tried in a few stores first.",
+            hypothesis="Customers in the pilot stores stop raising it, and the measure moves.",
+            starts_on=starts,
+            ends_on=ends,
+            metric="Customers raising it per 100 conversations",
+            baseline=baseline,
+            result=(baseline * Decimal(rng.randint(40, 110)) / 100).quantize(Decimal("0.01")) if verdict else None,
+            verdict=verdict,
+            verdict_notes={"adopt": "Adopted everywhere.", "adapt": "Adopted with changes.", "abandon": "Stopped."}.get(
+                verdict, ""
+            ),
+            created_at=datetime.combine(starts, time(9, 0), tzinfo=zone),
+        )
+        pilot._history_user = action._history_user
+        pilot._history_date = pilot.created_at
+        pilots.append(pilot)
+    created = [pilot.created_at for pilot in pilots]
+    bulk_create_with_history(pilots, Pilot, batch_size=LARGE_BATCH)
+    for pilot, created_at in zip(pilots, created, strict=True):
+        pilot.created_at = created_at
+    _large_backdate(Pilot, pilots)
+    through = Pilot.locations.through
+    rows = through.objects.bulk_create(
+        [
+            through(pilot_id=pilot.pk, location_id=location.pk)
+            for pilot, (_, chosen) in zip(pilots, plans, strict=True)
+            for location in chosen
+        ],
+        batch_size=LARGE_BATCH,
+    )
+    _large_m2m_history(Pilot, "locations", rows)
+    return len(pilots)
+
+
+def _large_backdate(model, objects):
+    """`created_at` is stamped "now" on insert (auto_now_add): put back when each was raised, on the rows and on
+    their first history records."""
+    model.objects.bulk_update(objects, ["created_at"], batch_size=1000)
+    model.history.filter(id__in=[obj.pk for obj in objects]).update(
+        created_at=Subquery(model.objects.filter(pk=OuterRef("id")).values("created_at")[:1])
+    )
+
+
+def _large_m2m_history(model, field, rows):
+    """The m2m rows as of each object's first history record (what `.set()` through a service records)."""
+    history_model = model.history.model
+    m2m_history = django_apps.get_model(model._meta.app_label, f"{history_model.__name__}_{field}")
+    own = model._meta.model_name
+    through = model._meta.get_field(field).remote_field.through
+    first = dict(
+        history_model.objects.filter(id__in={getattr(row, f"{own}_id") for row in rows}).values_list("id", "history_id")
+    )
+    names = [f.attname for f in through._meta.fields]
+    m2m_history.objects.bulk_create(
+        [
+            m2m_history(history_id=first[getattr(row, f"{own}_id")], **{name: getattr(row, name) for name in names})
+            for row in rows
+        ],
+        batch_size=LARGE_BATCH,
+    )

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             if not leaders or leaders < 1 or engagements is None or engagements < 0:
                 raise CommandError("--leaders N (>= 1) and --engagements M (>= 0) go together.")
             result = demo.seed_large(leaders=leaders, engagements=engagements, seed=seed, password=password)
+            # Themes on the learnings, actions and pilots answering them, scores: what the board reads.
+            insights = insights_demo.seed_insights_large(organization=result.organization, seed=seed)
         elapsed = time.perf_counter() - started
         if result.created:
             counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())

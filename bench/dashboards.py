@@ -1,0 +1,496 @@
+"""Dashboard server time at scale: the board's, an executive's and a chief of staff's dashboards on PostgreSQL.
+
+For each size (10k, 100k and 1M engagements, 500 leaders) builds a benchmark organization the way
+`seed_demo --leaders 500 --engagements N` does (the same functions: `engagements.demo.seed_large`, then
+`insights.demo.seed_insights_large`), in its own database `gemba_dash_bench`. The database is kept between
+runs: each size is its own organization (its slug names the size), so a size built once is reused;
+`--fresh` drops the database first. After a build: VACUUM (ANALYZE), as autovacuum would leave it.
+
+Then, with Django's test client (settings `config.settings.local`, DEBUG off, logged in with `force_login`,
+gzip accepted as a browser would), for each size:
+- the median and p90 server time (around `client.get`) of 20 requests, after 3 warm-ups, to the board
+  dashboard (default filters: the last 12 months, every region), `/dashboards/me/` for an executive, and
+  `/dashboards/team/` for a chief of staff supporting 8 executives; the queries each request runs;
+- side by side, "the raw SQL that computes the same numbers": the statements the board request ran
+  (captured; the session, user and membership lookups included), re-run exactly on the same connection with a
+  raw psycopg cursor (rows fetched; a server-side cursor's SELECT run as is), 3 warm-ups then 20 times: the
+  median total, and board time / raw SQL time;
+- where each dashboard's time goes (one instrumented request): SQL, template rendering, the rest in
+  Python; the slowest board statements; for the largest size, the EXPLAIN (ANALYZE, BUFFERS) of the
+  slowest one.
+A final table sums it up against the targets of issue 5: board median <= 150 ms and <= 1.5 x its raw SQL;
+executive and chief-of-staff dashboards <= 50 ms.
+
+    .venv/bin/python bench/dashboards.py --sizes 10000,100000       # the small sizes (a few minutes)
+    nohup .venv/bin/python bench/dashboards.py > /tmp/bench_1m.log 2>&1 &
+                                                                    # all three; the 1M build takes long
+    .venv/bin/python bench/dashboards.py --fresh                    # rebuild every size from scratch
+    options: --sizes 10000,100000,1000000  --leaders 500  --requests 20  --warmup 3  --seed 2026 (size N is
+             seeded with seed + N: the engagements' client UUIDs come from the seed and are unique in the table)
+             --pg max_parallel_workers_per_gather=0  (a PostgreSQL setting for the measured connection; repeatable)
+
+Needs PostgreSQL on 127.0.0.1:5432 (user/password postgres); BENCH_DATABASE_URL points elsewhere. The database
+takes about 2.3 GB with the three sizes (DROP DATABASE gemba_dash_bench when done). The data is dated from the
+day it was built: a database kept for weeks drifts out of "the last 12 months" (use --fresh).
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "gemba_dash_bench"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres:postgres@127.0.0.1:5432/{DB_NAME}")
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.pop("REDIS_URL", None)  # the database cache; nothing here needs a broker
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+STATIC_ROOT = Path(os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "gemba_dash_static")))
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns without the directory; nothing is served from it here
+
+PASSWORD = "bench-password"  # noqa: S105 - throw-away benchmark users
+HEADERS = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}  # a browser's request: GZipMiddleware does its work
+TARGETS = {"board": 150.0, "ratio": 1.5, "executive": 50.0, "chief of staff": 50.0}
+GROWING_TABLES = [
+    "engagements_engagement",
+    "engagements_participant",
+    "engagements_learning",
+    "insights_learningtheme",
+    "insights_themereview",
+]
+
+
+def say(*parts):
+    print(*parts, flush=True)
+
+
+# --- The database ------------------------------------------------------------------------------------------
+def _admin_url():
+    parsed = urlparse(DATABASE_URL)
+    return parsed._replace(path="/postgres").geturl(), parsed.path.lstrip("/")
+
+
+def prepare_database(fresh):
+    import psycopg
+
+    admin, name = _admin_url()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
+        else:
+            say(f"reusing database {name} (--fresh rebuilds it)")
+
+
+class Heartbeat:
+    """While a size is being built (one long transaction), print every `every` seconds how far the tables have
+    grown: their size on disk counts rows not yet committed."""
+
+    def __init__(self, label, every=30):
+        self.label, self.every = label, every
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        import psycopg
+
+        started = time.perf_counter()
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            while not self.stop.wait(self.every):
+                sizes = conn.execute(
+                    "SELECT " + ", ".join(f"pg_total_relation_size('{t}')" for t in GROWING_TABLES)
+                ).fetchone()
+                grown = ", ".join(
+                    f"{t.split('_', 1)[1]} {s / 2**20:,.0f} MB" for t, s in zip(GROWING_TABLES, sizes, strict=True)
+                )
+                say(f"    ... {self.label}: {time.perf_counter() - started:,.0f} s; tables: {grown}")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+
+def seed_times_table():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_seed_times (slug text PRIMARY KEY, engagements_s double precision, "
+            "insights_s double precision, vacuum_s double precision, built_at timestamptz DEFAULT now())"
+        )
+
+
+def build(size, leaders, seed):
+    """The organization for `size` engagements: built (and timed) unless it exists. Returns it and the seed
+    times {"engagements": s, "insights": s, "vacuum": s, "built_at": when}."""
+    from django.db import connection
+
+    from apps.engagements import demo
+    from apps.insights import demo as insights_demo
+    from apps.organizations.models import Organization
+
+    slug = f"bench-l{leaders}-e{size}-s{seed}"
+    existing = Organization.objects.filter(slug=slug).first()
+    if existing is None:
+        say(f"  building {slug}: {leaders} leaders, {size:,} engagements over 18 months ...")
+        started = time.perf_counter()
+        with Heartbeat(f"seed_large {size:,}"):
+            result = demo.seed_large(leaders=leaders, engagements=size, seed=seed, password=PASSWORD)
+        engagements_s = time.perf_counter() - started
+        counts = ", ".join(f"{v:,} {k}" for k, v in result.counts.items())
+        say(f"  seed_large: {counts} (with the rollups) in {engagements_s:,.1f} s")
+        started = time.perf_counter()
+        with Heartbeat(f"seed_insights_large {size:,}"):
+            insights = insights_demo.seed_insights_large(organization=result.organization, seed=seed)
+        insights_s = time.perf_counter() - started
+        say(f"  seed_insights_large: {', '.join(f'{v:,} {k}' for k, v in insights.items())} in {insights_s:,.1f} s")
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+        vacuum_s = time.perf_counter() - started
+        say(f"  VACUUM (ANALYZE): {vacuum_s:,.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO bench_seed_times (slug, engagements_s, insights_s, vacuum_s) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (slug) DO UPDATE SET engagements_s = EXCLUDED.engagements_s, "
+                "insights_s = EXCLUDED.insights_s, vacuum_s = EXCLUDED.vacuum_s, built_at = now()",
+                [slug, engagements_s, insights_s, vacuum_s],
+            )
+    else:
+        say(f"  reusing {slug}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT engagements_s, insights_s, vacuum_s, built_at FROM bench_seed_times WHERE slug = %s", [slug]
+        )
+        row = cursor.fetchone()
+    times = dict(zip(("engagements", "insights", "vacuum", "built_at"), row, strict=True)) if row else {}
+    return Organization.objects.get(slug=slug), times
+
+
+# --- Who looks ----------------------------------------------------------------------------------------------
+def viewers(organization):
+    """(board member, an executive, a chief of staff supporting 8 executives, or as close to 8 as there is)."""
+    from django.db.models import Count
+
+    from apps.organizations.models import Membership, Role
+
+    members = Membership.objects.filter(organization=organization).select_related("user").order_by("pk")
+    board = members.filter(role=Role.BOARD).first()
+    executive = members.filter(role=Role.EXECUTIVE).first()
+    chiefs = list(members.filter(role=Role.CHIEF_OF_STAFF).annotate(n=Count("supports")))
+    chief = min(chiefs, key=lambda m: (abs(m.n - 8), m.pk))
+    return board, executive, chief
+
+
+# --- Measuring ----------------------------------------------------------------------------------------------
+def ms(seconds):
+    return seconds * 1000
+
+
+def p90(values):
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def timed_gets(client, url, requests, warmup):
+    for _ in range(warmup):
+        response = client.get(url, **HEADERS)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url, **HEADERS)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+class RenderTimer:
+    """Times the page's template rendering (the outermost Template.render) and notes which of the captured
+    queries ran inside it (querysets evaluated by the template)."""
+
+    def __init__(self):
+        from django.template.backends.django import Template
+
+        self.cls = Template
+        self.original = Template.render
+        self.spans = []
+
+    def __enter__(self):
+        from django.db import connection
+
+        original, spans, depth = self.original, self.spans, [0]
+
+        def render(template, context=None, request=None):
+            depth[0] += 1
+            before, started = len(connection.queries_log), time.perf_counter()
+            try:
+                return original(template, context, request)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    spans.append((time.perf_counter() - started, before, len(connection.queries_log)))
+
+        self.cls.render = render
+        return self
+
+    def __exit__(self, *exc):
+        self.cls.render = self.original
+
+
+def breakdown(client, url):
+    """One instrumented request: (total, SQL, rendering without its SQL, other Python) in seconds, and the
+    captured queries [(sql, seconds)]."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as ctx, RenderTimer() as renders:
+        start_index = len(connection.queries_log)
+        started = time.perf_counter()
+        response = client.get(url, **HEADERS)
+        total = time.perf_counter() - started
+    assert response.status_code == 200
+    queries = [(q["sql"], float(q["time"])) for q in ctx.captured_queries]
+    sql = sum(t for _, t in queries)
+    render = render_sql = 0.0
+    for elapsed, before, after in renders.spans:
+        render += elapsed
+        render_sql += sum(t for _, t in queries[before - start_index : after - start_index])
+    render_only = render - render_sql
+    return {"total": total, "sql": sql, "render": render_only, "python": total - sql - render_only}, queries
+
+
+SKIPPED_PREFIXES = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "INSERT", "UPDATE", "DELETE")
+# `.iterator()` (the filter form's choices) runs its SELECT through a server-side cursor: re-run the SELECT.
+DECLARE = re.compile(r'^\s*DECLARE\s+"[^"]+"\s+NO SCROLL CURSOR\s+WITH(?:OUT)? HOLD\s+FOR\s+', re.IGNORECASE)
+
+
+def raw_sql(statements, repeats, warmup):
+    """Re-run the statements with a raw psycopg cursor on Django's own connection, fetching every row: the
+    totals of each pass and each statement's times."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    per_statement = [[] for _ in statements]
+    totals = []
+    for attempt in range(warmup + repeats):
+        total = 0.0
+        for index, sql in enumerate(statements):
+            started = time.perf_counter()
+            with raw.cursor() as cursor:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            elapsed = time.perf_counter() - started
+            if attempt >= warmup:
+                per_statement[index].append(elapsed)
+                total += elapsed
+        if attempt >= warmup:
+            totals.append(total)
+    return totals, per_statement
+
+
+def explain(sql):
+    from django.db import connection
+
+    raw = connection.connection
+    with raw.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def short(sql, width=150):
+    sql = " ".join(sql.split())
+    return sql if len(sql) <= width else sql[: width - 3] + "..."
+
+
+def measure(organization, *, requests, warmup, explain_slowest):
+    from django.test import Client
+
+    board, executive, chief = viewers(organization)
+    pages = [
+        ("board", board, "/dashboards/board/"),
+        ("executive", executive, "/dashboards/me/"),
+        ("chief of staff", chief, "/dashboards/team/"),
+    ]
+    say(
+        f"  viewers: board {board.user.email}; executive {executive.user.email}; chief of staff "
+        f"{chief.user.email} supporting {chief.n} executives"
+    )
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    say(f"  load average before measuring: {load} ({os.cpu_count()} CPUs; other work on the machine skews the times)")
+    out = {}
+    for name, member, url in pages:
+        client = Client()
+        client.force_login(member.user)
+        times = timed_gets(client, url, requests, warmup)
+        parts, queries = breakdown(client, url)
+        out[name] = {"median": ms(statistics.median(times)), "p90": ms(p90(times)), "queries": len(queries)}
+        say(
+            f"  {name:15} median {out[name]['median']:7.1f} ms  p90 {out[name]['p90']:7.1f} ms  "
+            f"{len(queries)} queries | one instrumented request: {ms(parts['total']):.1f} ms = SQL "
+            f"{ms(parts['sql']):.1f} + templates {ms(parts['render']):.1f} + other Python {ms(parts['python']):.1f}"
+        )
+        if name != "board":
+            continue
+        statements = [
+            DECLARE.sub("", sql) for sql, _ in queries if not sql.lstrip().upper().startswith(SKIPPED_PREFIXES)
+        ]
+        skipped = len(queries) - len(statements)
+        totals, per_statement = raw_sql(statements, requests, warmup)
+        out["raw"] = ms(statistics.median(totals))
+        out["ratio"] = out["board"]["median"] / out["raw"]
+        say(
+            f"  {'raw SQL':15} median {out['raw']:7.1f} ms  p90 {ms(p90(totals)):7.1f} ms  the board's "
+            f"{len(statements)} statements re-run with a raw psycopg cursor"
+            f"{f' ({skipped} writes skipped)' if skipped else ''}"
+            f"; board / raw SQL = {out['ratio']:.2f}"
+        )
+        medians = sorted(
+            ((statistics.median(times), sql) for times, sql in zip(per_statement, statements, strict=True)),
+            reverse=True,
+        )
+        say("  slowest board statements (raw median):")
+        for elapsed, sql in medians[:6]:
+            say(f"    {ms(elapsed):7.2f} ms  {short(sql)}")
+        if explain_slowest and medians:
+            sql = medians[0][1]
+            plan = explain(sql)
+            say(f"  EXPLAIN (ANALYZE, BUFFERS) of the slowest board statement: {plan[0].strip()}")
+            say(f"    {sql}")
+            for line in plan:
+                say(f"    | {line}")
+    return out
+
+
+# --- The run -----------------------------------------------------------------------------------------------
+def pg_settings(pairs):
+    """SET each name=value on every connection Django opens (the measured one, and the raw SQL's)."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    wanted = [pair.split("=", 1) for pair in pairs]
+
+    def apply(sender, connection, **kwargs):
+        with connection.cursor() as cursor:
+            for name, value in wanted:
+                cursor.execute("SELECT set_config(%s, %s, false)", [name.strip(), value.strip()])
+
+    connection_created.connect(apply, weak=False)
+    connection.close()  # the next query reconnects, with the settings
+    say(f"PostgreSQL settings for the measured connection: {', '.join(pairs)}")
+
+
+def code_state():
+    """The commit measured, and the files changed in the working tree (the figures depend on both)."""
+    import subprocess
+
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.rstrip()
+        except (OSError, subprocess.CalledProcessError):
+            return "?"
+
+    changed = git("status", "--porcelain", "--untracked-files=no").splitlines()
+    files = ", ".join(line[3:] for line in changed)
+    return f"commit {git('rev-parse', '--short', 'HEAD')}" + (f" + changes in {files}" if files else "")
+
+
+def check(value, target):
+    return "ok" if value <= target else "MISSED"
+
+
+def final_table(rows):
+    say("\n=== Dashboards: server time (ms, median of the requests; p90 after the slash) ===")
+    head = (
+        f"{'engagements':>12} {'seed s (log+ins)':>17} {'board':>15} {'raw SQL':>8} {'ratio':>6} {'q':>3} "
+        f"{'executive':>13} {'q':>3} {'chief of staff':>15} {'q':>3}"
+    )
+    say(head)
+    say("-" * len(head))
+    for size, times, r in rows:
+        seed = f"{times['engagements']:,.0f}+{times['insights']:,.0f}" if times else "?"
+        board, executive, chief = r["board"], r["executive"], r["chief of staff"]
+        say(
+            f"{size:>12,} {seed:>17} {board['median']:>7.1f}/{board['p90']:<7.1f} {r['raw']:>8.1f} "
+            f"{r['ratio']:>6.2f} {board['queries']:>3} {executive['median']:>6.1f}/{executive['p90']:<6.1f} "
+            f"{executive['queries']:>3} {chief['median']:>7.1f}/{chief['p90']:<7.1f} {chief['queries']:>3}"
+        )
+    say(
+        f"targets: board <= {TARGETS['board']:.0f} ms and <= {TARGETS['ratio']} x raw SQL; executive and chief of "
+        f"staff <= {TARGETS['executive']:.0f} ms"
+    )
+    for size, _, r in rows:
+        say(
+            f"  {size:>9,}: board {check(r['board']['median'], TARGETS['board'])}, "
+            f"ratio {check(r['ratio'], TARGETS['ratio'])}, executive {check(r['executive']['median'], 50)}, "
+            f"chief of staff {check(r['chief of staff']['median'], 50)}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="engagements per organization, comma-separated")
+    parser.add_argument("--leaders", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark database and build again")
+    parser.add_argument(
+        "--pg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for the measured connection, e.g. max_parallel_workers_per_gather=0 (repeatable)",
+    )
+    args = parser.parse_args()
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+
+    say(f"code: {code_state()}")
+    prepare_database(args.fresh)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    assert not settings.DEBUG
+    call_command("migrate", verbosity=0)
+    if args.pg:
+        pg_settings(args.pg)
+    call_command("createcachetable", verbosity=0)
+    seed_times_table()
+    rows = []
+    for size in sizes:
+        say(f"\n--- {size:,} engagements, {args.leaders} leaders ---")
+        # One seed per size: seed_large draws the engagements' client UUIDs (unique across organizations) from
+        # the seed alone, so two sizes built from one seed would collide.
+        organization, times = build(size, args.leaders, args.seed + size)
+        if times:
+            say(
+                f"  seed times: engagements {times['engagements']:,.1f} s, insights {times['insights']:,.1f} s, "
+                f"VACUUM (ANALYZE) {times['vacuum']:,.1f} s (built {times['built_at']:%Y-%m-%d %H:%M})"
+            )
+        result = measure(organization, requests=args.requests, warmup=args.warmup, explain_slowest=size == sizes[-1])
+        rows.append((size, times, result))
+    final_table(rows)
+
+
+if __name__ == "__main__":
+    main()
