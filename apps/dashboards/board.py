@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.engagements import selectors as engagement_selectors
-from apps.engagements.models import Kind
+from apps.engagements.models import CUSTOMER_FACING_KINDS, Kind
 from apps.insights import selectors as insight_selectors
 from apps.insights.models import ScoreMetric
 from apps.organizations import selectors as org_selectors
@@ -100,7 +100,9 @@ def _scope(d):
         "organization": d.organization.pk,
         "first_month": d.months[0],
         "last_month": d.months[-1],
-        "members": d.leaders,  # active executives (of the team, when one is chosen): the same people everywhere
+        # Active executives (of the team, when one is chosen): the same people in every figure.
+        "members": d.leaders if d.filters.team is not None else None,
+        "active_only": True,
         "region": d.filters.region,
     }
 
@@ -130,9 +132,11 @@ def _monthly_target_minutes(leaders, organization):
 def _hours_section(d):
     scope = _scope(d)
     n = max(len(d.leaders), 1)
+    every_kind = list(engagement_selectors.rollup_totals(**scope, group_by=("month", "kind"), kinds=Kind.values))
+    # Learnings of every kind of engagement feed the closed loop; hours count customer-facing time only.
+    d.summary["learnings"] = sum(row["learnings"] for row in every_kind)
     by_month_kind = {
-        (row["month"], row["kind"]): row["minutes"]
-        for row in engagement_selectors.rollup_totals(**scope, group_by=("month", "kind"))
+        (row["month"], row["kind"]): row["minutes"] for row in every_kind if row["kind"] in CUSTOMER_FACING_KINDS
     }
     by_leader_month = {
         (row["membership_id"], row["month"]): row["minutes"]
@@ -390,10 +394,7 @@ def _themes_section(d, start, end):
 
 # --- The closed loop -----------------------------------------------------------------------------------------
 def _loop_section(d, start, end):
-    scope = _scope(d)
-    learnings = sum(
-        row["learnings"] for row in engagement_selectors.rollup_totals(**scope, group_by=("month",), kinds=Kind.values)
-    )
+    learnings = d.summary["learnings"]
     loop = insight_selectors.loop_counts(
         organization=d.organization.pk,
         start=start,

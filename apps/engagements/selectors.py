@@ -8,7 +8,7 @@ from django.db.models import Count, DateField, F, Max, OuterRef, Prefetch, Q, Su
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from apps.organizations.models import Location
+from apps.organizations.models import Location, Role
 
 from .models import CUSTOMER_FACING_KINDS, Engagement, LeaderMonth, Learning, LocationDay, Participant
 
@@ -254,13 +254,18 @@ def presence_by_location(*, organization, first_day, last_day, region=None):
     return {row["location_id"]: (row["minutes"], row["engagements"]) for row in rows}
 
 
-def rollup_totals(*, organization, first_month, last_month, group_by, members=None, region=None, kinds=None):
+def rollup_totals(
+    *, organization, first_month, last_month, group_by, members=None, region=None, kinds=None, active_only=False
+):
     """LeaderMonth sums (minutes, engagements, learnings) over [first_month, last_month] grouped by the given
-    fields (e.g. ("month", "kind") or ("membership_id",)), all in SQL: one query."""
+    fields (e.g. ("month", "kind") or ("membership_id",)), all in SQL: one query. `members`: only those;
+    `active_only`: only members still active executives (a join, cheaper than listing hundreds of ids)."""
     qs = LeaderMonth.objects.for_organization(organization).filter(month__gte=first_month, month__lte=last_month)
     qs = qs.filter(region=region) if region is not None else qs.filter(region__isnull=True)
     if members is not None:
         qs = qs.filter(membership_id__in=[getattr(m, "pk", m) for m in members])
+    if active_only:
+        qs = qs.filter(membership__role=Role.EXECUTIVE, membership__is_active=True)
     qs = qs.filter(kind__in=CUSTOMER_FACING_KINDS if kinds is None else kinds)
     return (
         qs.values(*group_by)
