@@ -171,6 +171,7 @@ class LeaderMonth(models.Model):
     minutes = models.PositiveIntegerField(default=0)
     engagements = models.PositiveIntegerField(default=0)
     learnings = models.PositiveIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True, help_text="When the latest of these engagements started.")
 
     objects = OrganizationQuerySet.as_manager()
 

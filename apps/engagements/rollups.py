@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
-from django.db.models import Count, DateField, Q, Sum
+from django.db.models import Count, DateField, Max, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -88,10 +88,10 @@ def rollups_refresh(*, leader_keys=(), location_keys=()):
 
 
 def _leader_rows(membership, month, counts, learnings):
-    """LeaderMonth rows from {(kind, region): (minutes, engagements)} and {(kind, region): learnings}."""
+    """LeaderMonth rows from {(kind, region): (minutes, engagements, last start)} and {(kind, region): learnings}."""
     rows = []
     for kind, region in sorted(set(counts) | set(learnings), key=str):
-        minutes, engagements = counts.get((kind, region), (0, 0))
+        minutes, engagements, last = counts.get((kind, region), (0, 0, None))
         rows.append(
             LeaderMonth(
                 organization_id=membership.organization_id,
@@ -102,6 +102,7 @@ def _leader_rows(membership, month, counts, learnings):
                 minutes=minutes,
                 engagements=engagements,
                 learnings=learnings.get((kind, region), 0),
+                last_started_at=last,
             )
         )
     return rows
@@ -118,12 +119,12 @@ def _refresh_leader_month(membership, month):
     )
     counts, learned = {}, {}
     for row in participations.values("engagement__kind", "engagement__location__region").annotate(
-        minutes=Sum("minutes"), engagements=Count("id")
+        minutes=Sum("minutes"), engagements=Count("id"), last=Max("engagement__started_at")
     ):
         kind, region = row["engagement__kind"], row["engagement__location__region"]
-        _add(counts, (kind, None), (row["minutes"], row["engagements"]))
+        _add(counts, (kind, None), (row["minutes"], row["engagements"], row["last"]))
         if region is not None:
-            _add(counts, (kind, region), (row["minutes"], row["engagements"]))
+            _add(counts, (kind, region), (row["minutes"], row["engagements"], row["last"]))
     for row in learnings.values("engagement__kind", "engagement__location__region").annotate(n=Count("id")):
         kind, region = row["engagement__kind"], row["engagement__location__region"]
         learned[(kind, None)] = learned.get((kind, None), 0) + row["n"]
@@ -133,9 +134,14 @@ def _refresh_leader_month(membership, month):
     LeaderMonth.objects.bulk_create(_leader_rows(membership, month, counts, learned))
 
 
-def _add(counts, key, pair):
-    minutes, engagements = counts.get(key, (0, 0))
-    counts[key] = (minutes + pair[0], engagements + pair[1])
+def _add(counts, key, figures):
+    """Add (minutes, engagements, last start) into counts[key]."""
+    minutes, engagements, last = counts.get(key, (0, 0, None))
+    counts[key] = (minutes + figures[0], engagements + figures[1], _later(last, figures[2]))
+
+
+def _later(first, second):
+    return second if first is None or (second is not None and second > first) else first
 
 
 def _refresh_location_day(location, day):
@@ -204,18 +210,17 @@ def rollups_rebuild(*, organization, batch_size=5000):
 
 def _rebuild_leaders(member_ids, zone):
     month = TruncMonth("engagement__started_at", tzinfo=zone, output_field=DateField())
-    counts, learned = defaultdict(lambda: (0, 0)), defaultdict(int)
+    counts, learned = {}, defaultdict(int)
     participations = (
         Participant.objects.filter(membership_id__in=member_ids)
         .annotate(month=month)
         .values("membership", "month", "engagement__kind", "engagement__location__region")
-        .annotate(minutes=Sum("minutes"), engagements=Count("id"))
+        .annotate(minutes=Sum("minutes"), engagements=Count("id"), last=Max("engagement__started_at"))
     )
     for row in participations.iterator(chunk_size=5000):
         key = (row["membership"], row["month"], row["engagement__kind"])
         for region in {None, row["engagement__location__region"]}:
-            minutes, engagements = counts[(*key, region)]
-            counts[(*key, region)] = (minutes + row["minutes"], engagements + row["engagements"])
+            _add(counts, (*key, region), (row["minutes"], row["engagements"], row["last"]))
     learnings = (
         Learning.objects.filter(author_id__in=member_ids)
         .annotate(month=month)
@@ -234,9 +239,10 @@ def _rebuild_leaders(member_ids, zone):
             month=month_start,
             kind=kind,
             region_id=region,
-            minutes=counts.get((member_id, month_start, kind, region), (0, 0))[0],
-            engagements=counts.get((member_id, month_start, kind, region), (0, 0))[1],
+            minutes=counts.get((member_id, month_start, kind, region), (0, 0, None))[0],
+            engagements=counts.get((member_id, month_start, kind, region), (0, 0, None))[1],
             learnings=learned.get((member_id, month_start, kind, region), 0),
+            last_started_at=counts.get((member_id, month_start, kind, region), (0, 0, None))[2],
         )
         for member_id, month_start, kind, region in set(counts) | set(learned)
     ]

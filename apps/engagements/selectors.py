@@ -193,12 +193,11 @@ def customer_weeks(*, membership, since, now=None):
 
 
 def last_customer_contact(*, members):
-    """{member id: when they last had customer-facing time}: one query (meant for a handful of leaders)."""
+    """{member id: when they last had customer-facing time}: one query on the monthly rollups."""
     rows = (
-        Participant.objects.filter(membership__in=members, engagement__kind__in=CUSTOMER_FACING_KINDS)
-        .order_by()  # the model's ordering would join members and users into the grouping
+        LeaderMonth.objects.filter(membership__in=members, region__isnull=True, kind__in=CUSTOMER_FACING_KINDS)
         .values("membership_id")
-        .annotate(last=Max("engagement__started_at"))
+        .annotate(last=Max("last_started_at"))
     )
     return {row["membership_id"]: row["last"] for row in rows}
 

@@ -147,9 +147,19 @@ def test_rebuild_gives_exactly_what_the_writes_kept(london, oslo, store, org):
     log(london, when=EDGE + timedelta(days=10), location=store, minutes=90)
     kept_leaders, kept_locations = leader_rows(), location_rows()
 
+    kept_last = sorted(
+        LeaderMonth.objects.values_list("membership_id", "month", "kind", "region_id", "last_started_at"), key=str
+    )
+
     counts = rollups.rollups_rebuild(organization=org)
 
     assert (leader_rows(), location_rows()) == (kept_leaders, kept_locations)
+    assert (
+        sorted(
+            LeaderMonth.objects.values_list("membership_id", "month", "kind", "region_id", "last_started_at"), key=str
+        )
+        == kept_last
+    )
     assert counts == {"leader months": len(kept_leaders), "location days": len(kept_locations)}
 
 
@@ -180,3 +190,10 @@ def test_rebuild_command_recomputes_one_organization_or_refuses_an_unknown_slug(
     assert out.getvalue() == f"{org.slug}: 1 leader months, 0 location days\n"
     with pytest.raises(CommandError):
         call_command("rebuild_rollups", "--organization", "nowhere")
+
+
+def test_each_row_knows_when_its_latest_engagement_started(london):
+    log(london, kind="customer_call", when=EDGE - timedelta(days=3))
+    log(london, kind="customer_call", when=EDGE - timedelta(days=1))
+
+    assert list(LeaderMonth.objects.values_list("last_started_at", flat=True)) == [EDGE - timedelta(days=1)]
