@@ -32,6 +32,10 @@ def test_executive_logs_a_store_visit_on_a_phone(live_server, demo, phone):
     assert (learning.kind, learning.text) == ("pain_point", "Queues at the tills reached nine people at noon.")
 
     phone.get_by_role("link", name="My time").click()
+    phone.wait_for_url(f"{live_server.url}/dashboards/me/")
+    assert phone.locator("#week-total").inner_text() != ""
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.get_by_role("link", name="All entries").click()
     phone.wait_for_url(f"{live_server.url}/mine/")
     first_entry = phone.locator("article.entry").first
     assert first_entry.locator(".entry-title").inner_text() == "Store visit · Leeds High Street"
