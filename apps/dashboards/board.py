@@ -22,6 +22,7 @@ from apps.scheduling import selectors as schedule_selectors
 from apps.scheduling.models import TargetPeriod
 
 from . import charts
+from .periods import hours, month_add, month_end
 from .tables import Column, Link, Table
 
 PERIODS = {"3m": 3, "6m": 6, "12m": 12}
@@ -54,19 +55,6 @@ class BoardDashboard:
     examples: dict = field(default_factory=dict)
 
 
-def _hours(minutes):
-    return round((minutes or 0) / 60, 1)
-
-
-def _month_add(month, count):
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _month_end(month, today):
-    return min(_month_add(month, 1) - timedelta(days=1), today)
-
-
 @lru_cache(maxsize=64)
 def _path(name):
     return reverse(name)
@@ -81,8 +69,8 @@ def build(*, organization, filters, now=None):
     zone = ZoneInfo(organization.time_zone)
     today = timezone.localtime(now, zone).date()
     last_month = today.replace(day=1)
-    first_month = _month_add(last_month, -(filters.months - 1))
-    months = [_month_add(first_month, i) for i in range(filters.months)]
+    first_month = month_add(last_month, -(filters.months - 1))
+    months = [month_add(first_month, i) for i in range(filters.months)]
     leaders = org_selectors.executive_names(organization=organization.pk, supported_by=filters.team)
     d = BoardDashboard(organization=organization, filters=filters, today=today, months=months, leaders=leaders)
     start = datetime.combine(first_month, time.min, tzinfo=zone)
@@ -157,8 +145,8 @@ def _hours_section(d):
         title="Hours with customers per leader per month",
         description=f"Average customer-facing hours per leader ({len(d.leaders)} leaders) in each month, by kind.",
         categories=[m.strftime("%b %y") for m in d.months],
-        series=[(Kind(k).label, [_hours(by_month_kind.get((m, k), 0) / n) for m in d.months]) for k in kinds],
-        links=lambda i, j: _feed(d, start=d.months[i], end=_month_end(d.months[i], today), kind=kinds[j]),
+        series=[(Kind(k).label, [hours(by_month_kind.get((m, k), 0) / n) for m in d.months]) for k in kinds],
+        links=lambda i, j: _feed(d, start=d.months[i], end=month_end(d.months[i], today), kind=kinds[j]),
     )
     month_rows = []
     targets = _monthly_target_minutes(d.leaders, d.organization.pk)
@@ -168,9 +156,9 @@ def _hours_section(d):
         month_rows.append(
             [
                 month.strftime("%b %Y"),
-                *[_hours(by_month_kind.get((month, k), 0) / n) for k in kinds],
-                _hours(total / n),
-                Link(_hours(total), _feed(d, start=month, end=_month_end(month, today))),
+                *[hours(by_month_kind.get((month, k), 0) / n) for k in kinds],
+                hours(total / n),
+                Link(hours(total), _feed(d, start=month, end=month_end(month, today))),
             ]
         )
         with_target = [pk for pk, (_, since) in targets.items() if since <= month]
@@ -216,8 +204,8 @@ def _hours_section(d):
     leader_rows = [
         [
             Link(leader.display_name, _link("dashboards:executive", leader=leader.pk)),
-            Link(_hours(totals[leader.pk]), _feed(d, start=first, end=today, leader=leader.pk)),
-            _hours(totals[leader.pk] / len(d.months)),
+            Link(hours(totals[leader.pk]), _feed(d, start=first, end=today, leader=leader.pk)),
+            hours(totals[leader.pk] / len(d.months)),
             sum(
                 1
                 for m in d.months
@@ -244,7 +232,7 @@ def _hours_section(d):
             rows=leader_rows,
         )
     )
-    d.summary["hours"] = _hours(sum(totals.values()))
+    d.summary["hours"] = hours(sum(totals.values()))
 
 
 # --- Coverage ----------------------------------------------------------------------------------------------
@@ -328,11 +316,11 @@ def _themes_section(d, start, end):
     now_counts = insight_selectors.theme_counts(
         organization=organization, first_month=d.months[0], last_month=d.months[-1], region=d.filters.region
     )
-    before_first = _month_add(d.months[0], -len(d.months))
+    before_first = month_add(d.months[0], -len(d.months))
     before_counts = insight_selectors.theme_counts(
         organization=organization,
         first_month=before_first,
-        last_month=_month_add(d.months[0], -1),
+        last_month=month_add(d.months[0], -1),
         region=d.filters.region,
     )
     names = insight_selectors.theme_names(organization=organization)
@@ -463,7 +451,7 @@ def _presence_section(d):
                 score_n + (1 if average is not None else 0),
             )
         rows = [
-            [name, _hours(minutes), round(float(total / n), 1) if n else None]
+            [name, hours(minutes), round(float(total / n), 1) if n else None]
             for name, (minutes, total, n) in sorted(groups.items())
         ]
     else:
@@ -472,7 +460,7 @@ def _presence_section(d):
         rows = [
             [
                 Link(name, f"{scores_link}&location={pk}"),
-                Link(_hours(presence.get(pk, (0, 0))[0]), f"{feed_link}&location={pk}"),
+                Link(hours(presence.get(pk, (0, 0))[0]), f"{feed_link}&location={pk}"),
                 round(float(scores[pk][0]), 1) if pk in scores else None,
             ]
             for pk, (name, _region) in sorted(locations.items(), key=lambda item: (item[1][0], item[0]))

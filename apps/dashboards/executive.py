@@ -17,6 +17,7 @@ from apps.scheduling import selectors as schedule_selectors
 from apps.scheduling.models import SessionStatus
 
 from . import charts
+from .periods import hours, month_add
 from .tables import Column, Link, Table
 
 MONTHS_SHOWN = 12
@@ -39,15 +40,6 @@ class ExecutiveDashboard:
     targets: dict = field(default_factory=dict)  # week/month/quarter target minutes (see period_targets)
     tables: list[Table] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
-
-
-def _hours(minutes):
-    return round((minutes or 0) / 60, 1)
-
-
-def _month_add(month, count):
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def streak(weeks, today):
@@ -85,7 +77,7 @@ def build(*, leader, now=None):
         membership=leader, since=today - timedelta(weeks=STREAK_LOOKBACK_WEEKS), now=now
     )
     last_month = today.replace(day=1)
-    first_month = _month_add(last_month, -(MONTHS_SHOWN - 1))
+    first_month = month_add(last_month, -(MONTHS_SHOWN - 1))
     rows = engagement_selectors.rollup_totals(
         organization=organization,
         first_month=first_month,
@@ -114,7 +106,7 @@ def build(*, leader, now=None):
         learnings=learnings,
         targets={name: round(minutes) for name, minutes in period_targets(status).items()},
     )
-    months = [_month_add(first_month, i) for i in range(MONTHS_SHOWN)]
+    months = [month_add(first_month, i) for i in range(MONTHS_SHOWN)]
     quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start)
     return dashboard
@@ -145,10 +137,10 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
     ):
         target = targets.get(name)
         # The running balance is kept in the target's own period; the others show their share of the target.
-        balance = _hours(status["balance_minutes"]) if status and status["period"] == name else None
+        balance = hours(status["balance_minutes"]) if status and status["period"] == name else None
         href = _feed_link(leader, start=start, end=today)
         period_rows.append(
-            [label, Link(_hours(dashboard.totals[name]), href), _hours(target) if target is not None else None, balance]
+            [label, Link(hours(dashboard.totals[name]), href), hours(target) if target is not None else None, balance]
         )
     dashboard.tables.append(
         Table(
@@ -166,14 +158,14 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
     kinds = _kinds_with_time(by_month_kind)
     month_rows = []
     for month in months:
-        end = min(_month_add(month, 1) - timedelta(days=1), today)
+        end = min(month_add(month, 1) - timedelta(days=1), today)
         cells = [
-            Link(_hours(by_month_kind.get((month, kind), 0)), _feed_link(leader, start=month, end=end, kind=kind))
+            Link(hours(by_month_kind.get((month, kind), 0)), _feed_link(leader, start=month, end=end, kind=kind))
             for kind in kinds
         ]
         total = sum(by_month_kind.get((month, kind), 0) for kind in kinds)
         month_rows.append(
-            [month.strftime("%b %Y"), *cells, Link(_hours(total), _feed_link(leader, start=month, end=end))]
+            [month.strftime("%b %Y"), *cells, Link(hours(total), _feed_link(leader, start=month, end=end))]
         )
     dashboard.tables.append(
         Table(
@@ -192,9 +184,9 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
         description=f"Customer-facing hours of {leader.display_name} in each of the last {len(months)} months, "
         "stacked by kind.",
         categories=[month.strftime("%b %y") for month in months],
-        series=[(Kind(kind).label, [_hours(by_month_kind.get((m, kind), 0)) for m in months]) for kind in kinds],
+        series=[(Kind(kind).label, [hours(by_month_kind.get((m, kind), 0)) for m in months]) for kind in kinds],
         links=lambda i, j: _feed_link(
-            leader, start=months[i], end=min(_month_add(months[i], 1) - timedelta(days=1), today), kind=kinds[j]
+            leader, start=months[i], end=min(month_add(months[i], 1) - timedelta(days=1), today), kind=kinds[j]
         ),
     )
     quarter_months = [m for m in months if m >= quarter_start]
@@ -209,7 +201,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
             rows=[
                 [
                     Kind(kind).label,
-                    Link(_hours(minutes), _feed_link(leader, start=quarter_start, end=today, kind=kind)),
+                    Link(hours(minutes), _feed_link(leader, start=quarter_start, end=today, kind=kind)),
                     round(100 * minutes / total),
                 ]
                 for kind, minutes in split
@@ -220,7 +212,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
         title="This quarter by kind",
         description="Customer-facing hours this quarter, by kind of customer time.",
         labels=[Kind(kind).label for kind, _ in split],
-        values=[_hours(minutes) for _, minutes in split],
+        values=[hours(minutes) for _, minutes in split],
         unit="h",
         links={i: _feed_link(leader, start=quarter_start, end=today, kind=kind) for i, (kind, _) in enumerate(split)},
     )

@@ -27,7 +27,7 @@ from apps.insights import selectors as insight_selectors
 from apps.scheduling import selectors as scheduling_selectors
 
 from .charts import horizontal_bar_chart
-from .exports import format_value
+from .periods import hours
 from .tables import Column, Link, Table
 
 # The sort keys the page accepts (`?sort=key`, `?sort=-key` for descending); anything else sorts by DEFAULT_SORT.
@@ -35,13 +35,6 @@ SORT_KEYS = ("name", "actual", "percent", "balance", "last_contact", "missed", "
 DEFAULT_SORT = "balance"  # ascending: the most behind first
 # A header's first click: what to chase first (the fewest hours, the most missed sessions, ...).
 FIRST_DESCENDING = frozenset({"missed", "unlogged", "actions"})
-
-
-def hours(minutes):
-    """Minutes as the hours a table or chart shows (1 decimal, rounded like the table); None stays None."""
-    if minutes is None:
-        return None
-    return float(format_value(minutes / 60, "hours", for_csv=True))
 
 
 def period_label(start, period):

@@ -9,30 +9,23 @@ when a time zone or a location's region changes).
 
 from collections import defaultdict
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.db.models import Count, DateField, Max, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from apps.core.zones import zone_or_utc
 from apps.organizations.models import Location, Membership
 
 from .models import CUSTOMER_FACING_KINDS, LeaderMonth, Learning, LocationDay, Participant
-
-
-def _zone(name):
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return ZoneInfo("UTC")
 
 
 def _month_of(moment, zone):
     return timezone.localtime(moment, zone).date().replace(day=1)
 
 
-def _next_month(month):
+def next_month(month):
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
@@ -48,17 +41,18 @@ def keys_for(engagement):
         "membership__user", "membership__organization"
     )
     leader_keys = {
-        (p.membership_id, _month_of(engagement.started_at, _zone(p.membership.time_zone_name))) for p in participants
+        (p.membership_id, _month_of(engagement.started_at, zone_or_utc(p.membership.time_zone_name)))
+        for p in participants
     }
     location_keys = set()
     if engagement.location_id:
-        zone = _zone(engagement.organization.time_zone)
+        zone = zone_or_utc(engagement.organization.time_zone)
         location_keys.add((engagement.location_id, timezone.localtime(engagement.started_at, zone).date()))
     return leader_keys, location_keys
 
 
 def leader_key(membership, started_at):
-    return membership.pk, _month_of(started_at, _zone(membership.time_zone_name))
+    return membership.pk, _month_of(started_at, zone_or_utc(membership.time_zone_name))
 
 
 # --- Recomputing keys -------------------------------------------------------------------------------------
@@ -109,8 +103,8 @@ def _leader_rows(membership, month, counts, learnings):
 
 
 def _refresh_leader_month(membership, month):
-    zone = _zone(membership.time_zone_name)
-    start, end = _midnight(month, zone), _midnight(_next_month(month), zone)
+    zone = zone_or_utc(membership.time_zone_name)
+    start, end = _midnight(month, zone), _midnight(next_month(month), zone)
     participations = Participant.objects.filter(
         membership=membership, engagement__started_at__gte=start, engagement__started_at__lt=end
     )
@@ -145,7 +139,7 @@ def _later(first, second):
 
 
 def _refresh_location_day(location, day):
-    zone = _zone(location.organization.time_zone)
+    zone = zone_or_utc(location.organization.time_zone)
     start, end = _midnight(day, zone), _midnight(date.fromordinal(day.toordinal() + 1), zone)
     window = Q(
         engagement__location=location,
@@ -178,9 +172,9 @@ def rollups_rebuild(*, organization, batch_size=5000):
         by_zone[member.time_zone_name].append(member.pk)
     rows = []
     for zone_name, member_ids in sorted(by_zone.items()):
-        rows.extend(_rebuild_leaders(member_ids, _zone(zone_name)))
+        rows.extend(_rebuild_leaders(member_ids, zone_or_utc(zone_name)))
     LeaderMonth.objects.bulk_create(rows, batch_size=batch_size)
-    zone = _zone(organization.time_zone)
+    zone = zone_or_utc(organization.time_zone)
     days = (
         Participant.objects.filter(
             organization=organization, engagement__location__isnull=False, engagement__kind__in=CUSTOMER_FACING_KINDS

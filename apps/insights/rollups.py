@@ -5,34 +5,24 @@ engagements app can't report here (it may not import insights).
 """
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from apps.core.zones import zone_or_utc
 from apps.engagements.models import Engagement, Learning
+from apps.engagements.rollups import next_month
 from apps.organizations.models import Organization
 
 from .models import LearningTheme, ThemeMonth
 
 
-def _zone(name):
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return ZoneInfo("UTC")
-
-
-def _next_month(month):
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def month_of(learning):
     """The month (on the organization's clock) a learning counts in: its engagement's."""
-    zone = _zone(learning.organization.time_zone)
+    zone = zone_or_utc(learning.organization.time_zone)
     return timezone.localtime(learning.engagement.started_at, zone).date().replace(day=1)
 
 
@@ -40,7 +30,7 @@ def month_of(learning):
 def theme_months_refresh(*, organization, theme_ids, months=None):
     """Recompute the rows of the given themes: for the given months (on the organization's clock), or for
     every month when `months` is None (after a merge)."""
-    zone = _zone(organization.time_zone)
+    zone = zone_or_utc(organization.time_zone)
     Organization.objects.select_for_update().filter(pk=organization.pk).first()  # one refresh at a time
     links = LearningTheme.objects.filter(organization=organization, theme_id__in=theme_ids)
     stale = ThemeMonth.objects.filter(organization=organization, theme_id__in=theme_ids)
@@ -49,7 +39,7 @@ def theme_months_refresh(*, organization, theme_ids, months=None):
         window = None
         for month in months:
             start = datetime.combine(month, time.min, tzinfo=zone)
-            end = datetime.combine(_next_month(month), time.min, tzinfo=zone)
+            end = datetime.combine(next_month(month), time.min, tzinfo=zone)
             one = Q(learning__engagement__started_at__gte=start, learning__engagement__started_at__lt=end)
             window = one if window is None else window | one
         links = links.filter(window)
@@ -81,7 +71,7 @@ def _count(links, zone):
 @transaction.atomic
 def theme_months_rebuild(*, organization):
     """Recompute all of `organization`'s rows: one grouped query."""
-    counts = _count(LearningTheme.objects.filter(organization=organization), _zone(organization.time_zone))
+    counts = _count(LearningTheme.objects.filter(organization=organization), zone_or_utc(organization.time_zone))
     ThemeMonth.objects.filter(organization=organization).delete()
     ThemeMonth.objects.bulk_create(
         (

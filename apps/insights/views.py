@@ -64,8 +64,11 @@ class LearningRow(NamedTuple):
 
 
 def _learning_or_404(membership, pk):
+    """The learning of this organization; another organization's id, or no id at all, is a 404."""
+    if not str(pk).isdecimal():
+        raise Http404
     try:
-        return selectors.learning_get(organization=membership.organization_id, pk=pk)
+        return selectors.learning_get(organization=membership.organization_id, pk=int(pk))
     except Learning.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -351,15 +354,6 @@ def _get_pilot(membership, pk):
         raise Http404 from exc
 
 
-def _get_learning(membership, pk):
-    if not str(pk).isdigit():
-        raise Http404
-    try:
-        return selectors.learning_get(organization=membership.organization_id, pk=int(pk))
-    except Learning.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _require_action_editor(membership, action, message="You cannot change this action."):
     """After the scoped lookup: its owner, its creator, an admin or the owner's chief of staff (else 403)."""
     if not can_edit_action(membership, action):
@@ -582,28 +576,19 @@ def action_note(request, pk):
     return _render_action(request, action, note_form=form)
 
 
-def _safe_next(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 @require_POST
 @membership_required()
 def action_learning_add(request, pk):
     membership = request.membership
     action = _get_action(membership, pk)
-    learning = _get_learning(membership, request.POST.get("learning", ""))
+    learning = _learning_or_404(membership, request.POST.get("learning", ""))
     _require_action_editor(membership, action)
     added = services.action_learnings_add(acting=membership, action=action, learnings=[learning])
     if added:
         messages.success(request, f"The learning now counts towards “{action.title}”.")
     else:
         messages.info(request, f"The learning was already linked to “{action.title}”.")
-    return redirect(_safe_next(request) or _action_url(action, "#learnings"))
+    return redirect(_next_or(request, _action_url(action, "#learnings")))
 
 
 @require_POST
@@ -611,7 +596,7 @@ def action_learning_add(request, pk):
 def action_learning_remove(request, pk, learning_pk):
     membership = request.membership
     action = _get_action(membership, pk)
-    learning = _get_learning(membership, learning_pk)
+    learning = _learning_or_404(membership, learning_pk)
     _require_action_editor(membership, action)
     services.action_learning_remove(acting=membership, action=action, learning=learning)
     messages.success(request, "The learning is no longer linked to this action.")

@@ -1,5 +1,4 @@
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.core.models import BaseModel, OrganizationQuerySet
+from apps.core.zones import zone_or_utc
 
 # A claim (queued or sending) older than this is presumed lost: its task vanished or its worker died.
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -37,14 +37,6 @@ class ReminderStatus(models.TextChoices):
 # Rows a worker may still pick up; cancelling them stops the reminder.
 CANCELLABLE = (ReminderStatus.PENDING, ReminderStatus.QUEUED)
 CLAIMED = (ReminderStatus.QUEUED, ReminderStatus.SENDING)
-
-
-def zone_or_utc(name):
-    """The named zone; UTC for a name that is not one (one bad row must not stop every reminder)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return UTC
 
 
 def default_lead_minutes():
