@@ -7,7 +7,6 @@ comes from rollup rows or small tables through other apps' selectors: a fixed nu
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -61,7 +60,9 @@ def _path(name):
 
 
 def _link(name, **query):
-    return f"{_path(name)}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+    """The page's URL with the query. The values are ids, ISO dates and slugs, which read the same quoted or not:
+    a page builds several hundred links, and urlencode's quoting of each was a visible share of its time."""
+    return f"{_path(name)}?" + "&".join(f"{key}={value}" for key, value in query.items() if value not in (None, ""))
 
 
 def build(*, organization, filters, now=None):
@@ -126,19 +127,13 @@ def _hours_section(d):
     by_month_kind = {
         (row["month"], row["kind"]): row["minutes"] for row in every_kind if row["kind"] in CUSTOMER_FACING_KINDS
     }
-    by_leader_month = {
-        (row["membership_id"], row["month"]): row["minutes"]
-        for row in engagement_selectors.rollup_totals(**scope, group_by=("membership_id", "month"))
-    }
+    per_leader = {"organization": scope["organization"], "members": scope["members"], "active_only": True}
+    # {leader id: [minutes in each month]}
+    by_leader = engagement_selectors.leader_minutes_by_month(**per_leader, months=d.months, region=d.filters.region)
     # Being on target is about a leader's time anywhere, whatever region the page shows.
-    everywhere = by_leader_month
+    everywhere = by_leader
     if d.filters.region is not None:
-        everywhere = {
-            (row["membership_id"], row["month"]): row["minutes"]
-            for row in engagement_selectors.rollup_totals(
-                **{**scope, "region": None}, group_by=("membership_id", "month")
-            )
-        }
+        everywhere = engagement_selectors.leader_minutes_by_month(**per_leader, months=d.months)
     kinds = [k for k in Kind.values if any(by_month_kind.get((m, k)) for m in d.months)]
     today = d.today
     d.charts["hours"] = charts.stacked_bar_chart(
@@ -151,7 +146,8 @@ def _hours_section(d):
     month_rows = []
     targets = _monthly_target_minutes(d.leaders, d.organization.pk)
     on_target_rows = []
-    for month in d.months:
+    nothing = [0] * len(d.months)
+    for i, month in enumerate(d.months):
         total = sum(by_month_kind.get((month, k), 0) for k in kinds)
         month_rows.append(
             [
@@ -162,7 +158,7 @@ def _hours_section(d):
             ]
         )
         with_target = [pk for pk, (_, since) in targets.items() if since <= month]
-        on = sum(1 for pk in with_target if everywhere.get((pk, month), 0) >= targets[pk][0])
+        on = sum(1 for pk in with_target if everywhere.get(pk, nothing)[i] >= targets[pk][0])
         on_target_rows.append(
             [month.strftime("%b %Y"), len(with_target), on, round(100 * on / len(with_target)) if with_target else None]
         )
@@ -194,10 +190,7 @@ def _hours_section(d):
     )
     shares = [row[3] for row in on_target_rows if row[3] is not None]
     d.summary["on_target_share"] = shares[-1] if shares else None
-    totals = dict.fromkeys((leader.pk for leader in d.leaders), 0)
-    for (pk, _month), minutes in by_leader_month.items():
-        if pk in totals:
-            totals[pk] += minutes
+    totals = {leader.pk: sum(by_leader.get(leader.pk, nothing)) for leader in d.leaders}
     first = d.months[0]
     ranked = sorted(d.leaders, key=lambda leader: (-totals[leader.pk], leader.display_name))
     shown = ranked if len(ranked) <= 2 * LEADERS_EACH_END else ranked[:LEADERS_EACH_END] + ranked[-LEADERS_EACH_END:]
@@ -208,8 +201,8 @@ def _hours_section(d):
             hours(totals[leader.pk] / len(d.months)),
             sum(
                 1
-                for m in d.months
-                if targets[leader.pk][1] <= m and everywhere.get((leader.pk, m), 0) >= targets[leader.pk][0]
+                for m, minutes in zip(d.months, everywhere.get(leader.pk, nothing), strict=True)
+                if targets[leader.pk][1] <= m and minutes >= targets[leader.pk][0]
             )
             if leader.pk in targets
             else None,
@@ -385,8 +378,8 @@ def _loop_section(d, start, end):
     learnings = d.summary["learnings"]
     loop = insight_selectors.loop_counts(
         organization=d.organization.pk,
-        start=start,
-        end=end,
+        first_month=d.months[0],
+        last_month=d.months[-1],
         region=d.filters.region,
         authors=[leader.pk for leader in d.leaders] if d.filters.team is not None else None,
     )
@@ -427,7 +420,7 @@ def _presence_section(d):
     first_day, last_day = d.months[0], d.today
     organization = d.organization.pk
     presence = engagement_selectors.presence_by_location(
-        organization=organization, first_day=first_day, last_day=last_day, region=d.filters.region
+        organization=organization, first_month=first_day, last_month=d.months[-1], region=d.filters.region
     )
     scores = insight_selectors.score_averages(
         organization=organization,

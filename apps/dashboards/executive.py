@@ -3,8 +3,9 @@ running balance, the streak of weeks with customer time, the split by kind, what
 actions and recent learnings. Every number comes from another app's selectors; a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from apps.engagements import selectors as engagement_selectors
 from apps.engagements.models import Kind
 from apps.insights import selectors as insight_selectors
+from apps.insights.models import ActionStatus
 from apps.scheduling import selectors as schedule_selectors
 from apps.scheduling.models import SessionStatus
 
@@ -26,6 +28,30 @@ COMING_DAYS = 14
 LIST_LENGTH = 5
 
 
+# The lists are light rows (no model instances), each with its link built once.
+class ComingSession(NamedTuple):
+    starts_at: datetime
+    label: str  # the plan's title, else its kind
+    place: str  # the location's name, "" without one
+
+
+class OpenAction(NamedTuple):
+    pk: int
+    title: str
+    status: str  # the status's label
+    due_on: date
+    href: str
+
+
+class RecentLearning(NamedTuple):
+    pk: int
+    text: str
+    quote: str
+    kind: str  # the kind's label
+    day: date  # when its engagement started, on the leader's clock
+    href: str
+
+
 @dataclass
 class ExecutiveDashboard:
     leader: object
@@ -33,10 +59,10 @@ class ExecutiveDashboard:
     totals: dict  # week/month/quarter minutes
     status: dict | None  # target figures (scheduling.target_statuses), None without a target
     streak_weeks: int
-    coming: list
-    open_actions: list
+    coming: list[ComingSession]
+    open_actions: list[OpenAction]
     open_action_count: int
-    learnings: list
+    learnings: list[RecentLearning]
     targets: dict = field(default_factory=dict)  # week/month/quarter target minutes (see period_targets)
     tables: list[Table] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
@@ -58,6 +84,22 @@ def streak(weeks, today):
 @lru_cache(maxsize=1)
 def _feed_path():
     return reverse("engagements:feed")
+
+
+_PK_MARK = 987654321  # stands for the id in a detail path reversed once
+
+
+@lru_cache(maxsize=8)
+def _around_pk(name):
+    """The parts of URL `name` (one int `pk` argument) before and after the id."""
+    before, after = reverse(name, args=[_PK_MARK]).split(str(_PK_MARK))
+    return before, after
+
+
+def _detail_path(name, pk):
+    """reverse(name, args=[pk]) without a reverse() per row."""
+    before, after = _around_pk(name)
+    return f"{before}{pk}{after}"
 
 
 def _feed_link(leader, *, start, end, kind=""):
@@ -86,14 +128,29 @@ def build(*, leader, now=None):
         members=[leader],
     )
     by_month_kind = {(row["month"], row["kind"]): row["minutes"] for row in rows}
-    coming = list(
-        schedule_selectors.sessions_between(leader=leader, start=now, end=now + timedelta(days=COMING_DAYS)).filter(
-            status=SessionStatus.PLANNED
+    sessions = schedule_selectors.sessions_between(leader=leader, start=now, end=now + timedelta(days=COMING_DAYS))
+    coming = [
+        ComingSession(starts_at, title or Kind(kind).label, place or "")
+        for starts_at, title, kind, place in sessions.filter(status=SessionStatus.PLANNED).values_list(
+            "starts_at", "plan__title", "plan__kind", "location__name"
         )[:LIST_LENGTH]
-    )
+    ]
     actions = insight_selectors.action_list(organization=organization, owner=leader, open_only=True)
-    open_actions = list(actions[: LIST_LENGTH + 1])
-    learnings = insight_selectors.recent_learnings(author=leader, limit=LIST_LENGTH)
+    open_actions = [
+        OpenAction(pk, title, ActionStatus(status).label, due_on, _detail_path("insights:action_detail", pk))
+        for pk, title, status, due_on in actions.values_list("pk", "title", "status", "due_on")[: LIST_LENGTH + 1]
+    ]
+    learnings = [
+        RecentLearning(
+            lg.pk,
+            lg.text,
+            lg.quote,
+            lg.get_kind_display(),
+            timezone.localtime(lg.engagement.started_at, zone).date(),
+            _detail_path("insights:learning_detail", lg.pk),
+        )
+        for lg in insight_selectors.recent_learnings(author=leader, limit=LIST_LENGTH)
+    ]
     dashboard = ExecutiveDashboard(
         leader=leader,
         today=today,
@@ -108,7 +165,7 @@ def build(*, leader, now=None):
     )
     months = [month_add(first_month, i) for i in range(MONTHS_SHOWN)]
     quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-    _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start)
+    _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone)
     return dashboard
 
 
@@ -126,7 +183,7 @@ def _kinds_with_time(by_month_kind):
     return [kind for kind in Kind.values if kind in used]
 
 
-def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
+def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone):
     leader, today, status = dashboard.leader, dashboard.today, dashboard.status
     targets = period_targets(status)
     period_rows = []
@@ -222,11 +279,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
             title="Coming customer time",
             columns=[Column("when", "When"), Column("what", "What"), Column("where", "Where")],
             rows=[
-                [
-                    timezone.localtime(s.starts_at, ZoneInfo(leader.time_zone_name)).strftime("%a %d %b %H:%M"),
-                    s.plan.label,
-                    s.location.name if s.location_id else "",
-                ]
+                [timezone.localtime(s.starts_at, zone).strftime("%a %d %b %H:%M"), s.label, s.place]
                 for s in dashboard.coming
             ],
         )
@@ -236,10 +289,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
             name="open-actions",
             title="My open actions",
             columns=[Column("title", "Action"), Column("status", "Status"), Column("due", "Due", "date")],
-            rows=[
-                [Link(a.title, reverse("insights:action_detail", args=[a.pk])), a.get_status_display(), a.due_on]
-                for a in dashboard.open_actions
-            ],
+            rows=[[Link(a.title, a.href), a.status, a.due_on] for a in dashboard.open_actions],
         )
     )
     dashboard.tables.append(
@@ -247,13 +297,6 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start):
             name="recent-learnings",
             title="My recent learnings",
             columns=[Column("learning", "Learning"), Column("kind", "Kind"), Column("when", "When", "date")],
-            rows=[
-                [
-                    Link(lg.text[:120], reverse("insights:learning_detail", args=[lg.pk])),
-                    lg.get_kind_display(),
-                    timezone.localtime(lg.engagement.started_at, ZoneInfo(leader.time_zone_name)).date(),
-                ]
-                for lg in dashboard.learnings
-            ],
+            rows=[[Link(lg.text[:120], lg.href), lg.kind, lg.day] for lg in dashboard.learnings],
         )
     )

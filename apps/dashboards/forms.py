@@ -1,5 +1,7 @@
 """The board dashboard's choices: period, region or team, blind-spot threshold, the score and its grouping."""
 
+from functools import partial
+
 from django import forms
 
 from apps.core.forms import BootstrapMixin
@@ -11,6 +13,10 @@ from .board import PERIODS, BoardFilters
 class ChiefChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name}'s executives"
+
+
+def _menu(field, queryset):
+    return [("", field.empty_label), *((obj.pk, field.label_from_instance(obj)) for obj in queryset)]
 
 
 class BoardFilterForm(BootstrapMixin, forms.Form):
@@ -29,8 +35,12 @@ class BoardFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, regions, chiefs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["team"].queryset = chiefs
+        for name, queryset in (("region", regions), ("team", chiefs)):
+            field = self.fields[name]
+            field.queryset = queryset  # what a submitted choice is checked against
+            # The menu from one plain query, only when rendered (an export never is): left to itself, the field
+            # walks a server-side cursor, a round trip per fetch.
+            field.choices = partial(_menu, field, queryset)
 
     def filters(self):
         """BoardFilters from valid data (defaults for what was left empty)."""

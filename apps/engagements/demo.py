@@ -269,7 +269,14 @@ def _engagements(*, organization, rng, executives, cos_for, locations, total, da
                 for member in [leader, *others]:
                     own = minutes if member is leader or rng.random() < 0.8 else max(15, minutes - 60)
                     participants.append(
-                        Participant(organization=organization, engagement=engagement, membership=member, minutes=own)
+                        Participant(
+                            organization=organization,
+                            engagement=engagement,
+                            membership=member,
+                            minutes=own,
+                            started_at=engagement.started_at,
+                            kind=engagement.kind,
+                        )
                     )
                 for _ in range(_weighted(rng, [(0, 15), (1, 50), (2, 25), (3, 10)])):
                     kind, text, quote = _learning(rng)

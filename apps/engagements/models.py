@@ -110,12 +110,21 @@ class Engagement(BaseModel):
 
 
 class Participant(BaseModel):
-    """A leader credited with their own minutes of an engagement."""
+    """A leader credited with their own minutes of an engagement.
+
+    `started_at` and `kind` are copies of the engagement's, kept true by the engagement services (create,
+    update, participants replaced): the dashboards read a leader's time (minutes this week/month/quarter,
+    weeks with customer time) from their own rows and the covering index below, without joining the log.
+    """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participants")
     membership = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="participations")
     minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)])
+    started_at = models.DateTimeField(help_text="Copy of the engagement's start (for reads without the join).")
+    kind = models.CharField(
+        max_length=32, choices=Kind.choices, help_text="Copy of the engagement's kind (for reads without the join)."
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -125,6 +134,13 @@ class Participant(BaseModel):
             models.UniqueConstraint(fields=["engagement", "membership"], name="participant_unique_per_engagement"),
             models.CheckConstraint(
                 condition=Q(minutes__gte=1, minutes__lte=MAX_MINUTES), name="participant_minutes_range"
+            ),
+        ]
+        indexes = [
+            # A leader's time over a period, read from the index alone (PostgreSQL; `include` is ignored
+            # elsewhere).
+            models.Index(
+                fields=["membership", "started_at"], name="participant_member_start_idx", include=["kind", "minutes"]
             ),
         ]
 
@@ -147,6 +163,8 @@ class Learning(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # A leader's latest learnings (their dashboard) read backwards off this index and stop after a few rows.
+        indexes = [models.Index(fields=["author", "-id"], name="learning_author_recent_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=LearningKind.values), name="learning_kind_valid"),
             models.CheckConstraint(condition=~Q(text=""), name="learning_text_not_empty"),
@@ -192,6 +210,39 @@ class LeaderMonth(models.Model):
         return f"{self.membership_id} {self.month:%Y-%m} {self.kind}: {self.minutes} min"
 
 
+class LeaderMonthTotal(models.Model):
+    """A leader's customer-facing minutes in one month on their own clock, every customer-facing kind together
+    (LeaderMonth without the kind): the per-leader figures of the dashboards read one row per leader and month
+    instead of one per kind. `region` as in LeaderMonth. Derived rows, recomputed with LeaderMonth."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month, on the leader's clock.")
+    region = models.ForeignKey("organizations.Region", on_delete=models.CASCADE, null=True, related_name="+")
+    minutes = models.PositiveIntegerField(default=0)
+    engagements = models.PositiveIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True, help_text="When the latest of these engagements started.")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Covering: a period's per-leader sums read the index alone (PostgreSQL; elsewhere a plain index).
+            models.Index(
+                fields=["organization", "month"],
+                name="leadermonthtotal_all_idx",
+                condition=Q(region=None),
+                include=["membership", "minutes"],
+            ),
+            models.Index(fields=["organization", "region", "month"], name="leadermonthtotal_region_idx"),
+            models.Index(fields=["membership", "month"], name="leadermonthtotal_member_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.membership_id} {self.month:%Y-%m}: {self.minutes} min"
+
+
 class LocationDay(models.Model):
     """Customer-facing engagements at a location on one day on the organization's clock (coverage, presence)."""
 
@@ -210,3 +261,30 @@ class LocationDay(models.Model):
 
     def __str__(self):
         return f"{self.location_id} {self.day}: {self.engagements}"
+
+
+class LocationMonth(models.Model):
+    """LocationDay summed over a month on the organization's clock: presence over a period of months reads one
+    row per location and month instead of one per day. Derived rows, recomputed with LocationDay."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month, on the organization's clock.")
+    engagements = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0, help_text="Leader minutes credited there (all participants).")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["location", "month"], name="locationmonth_unique")]
+        indexes = [
+            models.Index(
+                fields=["organization", "month"],
+                name="locationmonth_org_month_idx",
+                include=["location", "minutes", "engagements"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.location_id} {self.month:%Y-%m}: {self.engagements}"

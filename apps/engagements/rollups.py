@@ -1,4 +1,5 @@
-"""Rollup rows the dashboards read instead of the log: LeaderMonth and LocationDay (see models.py).
+"""Rollup rows the dashboards read instead of the log: LeaderMonth with its kind-less LeaderMonthTotal, and
+LocationDay with its LocationMonth (see models.py).
 
 They are derived, never edited: a write to the log names the keys it touched, before and after the change
 (leader and month on the leader's clock, location and day on the organization's clock), and each key is
@@ -18,7 +19,15 @@ from django.utils import timezone
 from apps.core.zones import zone_or_utc
 from apps.organizations.models import Location, Membership
 
-from .models import CUSTOMER_FACING_KINDS, LeaderMonth, Learning, LocationDay, Participant
+from .models import (
+    CUSTOMER_FACING_KINDS,
+    LeaderMonth,
+    LeaderMonthTotal,
+    Learning,
+    LocationDay,
+    LocationMonth,
+    Participant,
+)
 
 
 def _month_of(moment, zone):
@@ -79,6 +88,8 @@ def rollups_refresh(*, leader_keys=(), location_keys=()):
     }
     for location_id, day in sorted(location_keys):
         _refresh_location_day(locations[location_id], day)
+    for location_id, month in sorted({(pk, day.replace(day=1)) for pk, day in location_keys}):
+        _refresh_location_month(locations[location_id], month)
 
 
 def _leader_rows(membership, month, counts, learnings):
@@ -100,6 +111,27 @@ def _leader_rows(membership, month, counts, learnings):
             )
         )
     return rows
+
+
+def _total_rows(membership_id, organization_id, month, counts):
+    """LeaderMonthTotal rows (one per region) from LeaderMonth's {(kind, region): (minutes, engagements, last)}:
+    the customer-facing kinds only."""
+    totals = {}
+    for (kind, region), figures in counts.items():
+        if kind in CUSTOMER_FACING_KINDS:
+            _add(totals, region, figures)
+    return [
+        LeaderMonthTotal(
+            organization_id=organization_id,
+            membership_id=membership_id,
+            month=month,
+            region_id=region,
+            minutes=minutes,
+            engagements=engagements,
+            last_started_at=last,
+        )
+        for region, (minutes, engagements, last) in totals.items()
+    ]
 
 
 def _refresh_leader_month(membership, month):
@@ -126,6 +158,8 @@ def _refresh_leader_month(membership, month):
             learned[(kind, region)] = learned.get((kind, region), 0) + row["n"]
     LeaderMonth.objects.filter(membership=membership, month=month).delete()
     LeaderMonth.objects.bulk_create(_leader_rows(membership, month, counts, learned))
+    LeaderMonthTotal.objects.filter(membership=membership, month=month).delete()
+    LeaderMonthTotal.objects.bulk_create(_total_rows(membership.pk, membership.organization_id, month, counts))
 
 
 def _add(counts, key, figures):
@@ -161,19 +195,37 @@ def _refresh_location_day(location, day):
         )
 
 
+def _refresh_location_month(location, month):
+    totals = LocationDay.objects.filter(location=location, day__gte=month, day__lt=next_month(month)).aggregate(
+        minutes=Sum("minutes"), engagements=Sum("engagements")
+    )
+    LocationMonth.objects.filter(location=location, month=month).delete()
+    if totals["engagements"]:
+        LocationMonth.objects.create(
+            organization_id=location.organization_id,
+            location=location,
+            month=month,
+            engagements=totals["engagements"],
+            minutes=totals["minutes"] or 0,
+        )
+
+
 # --- Rebuilding an organization ---------------------------------------------------------------------------
 @transaction.atomic
 def rollups_rebuild(*, organization, batch_size=5000):
     """Recompute every rollup row of `organization` from its log: a few grouped queries per time zone in use."""
-    LeaderMonth.objects.filter(organization=organization).delete()
-    LocationDay.objects.filter(organization=organization).delete()
+    for model in (LeaderMonth, LeaderMonthTotal, LocationDay, LocationMonth):
+        model.objects.filter(organization=organization).delete()
     by_zone = defaultdict(list)
     for member in Membership.objects.filter(organization=organization).select_related("user", "organization"):
         by_zone[member.time_zone_name].append(member.pk)
-    rows = []
+    rows, totals = [], []
     for zone_name, member_ids in sorted(by_zone.items()):
-        rows.extend(_rebuild_leaders(member_ids, zone_or_utc(zone_name)))
+        leader_rows, total_rows = _rebuild_leaders(member_ids, zone_or_utc(zone_name))
+        rows.extend(leader_rows)
+        totals.extend(total_rows)
     LeaderMonth.objects.bulk_create(rows, batch_size=batch_size)
+    LeaderMonthTotal.objects.bulk_create(totals, batch_size=batch_size)
     zone = zone_or_utc(organization.time_zone)
     days = (
         Participant.objects.filter(
@@ -196,9 +248,30 @@ def rollups_rebuild(*, organization, batch_size=5000):
         ),
         batch_size=batch_size,
     )
+    months = (
+        LocationDay.objects.filter(organization=organization)
+        .annotate(month=TruncMonth("day", output_field=DateField()))
+        .values("location_id", "month")
+        .annotate(minutes=Sum("minutes"), engagements=Sum("engagements"))
+    )
+    LocationMonth.objects.bulk_create(
+        (
+            LocationMonth(
+                organization=organization,
+                location_id=row["location_id"],
+                month=row["month"],
+                engagements=row["engagements"],
+                minutes=row["minutes"],
+            )
+            for row in months.iterator(chunk_size=batch_size)
+        ),
+        batch_size=batch_size,
+    )
     return {
         "leader months": LeaderMonth.objects.filter(organization=organization).count(),
+        "leader month totals": LeaderMonthTotal.objects.filter(organization=organization).count(),
         "location days": LocationDay.objects.filter(organization=organization).count(),
+        "location months": LocationMonth.objects.filter(organization=organization).count(),
     }
 
 
@@ -226,7 +299,15 @@ def _rebuild_leaders(member_ids, zone):
         for region in {None, row["engagement__location__region"]}:
             learned[(*key, region)] += row["n"]
     organization_of = dict(Membership.objects.filter(pk__in=member_ids).values_list("pk", "organization_id"))
-    return [
+    by_leader_month = defaultdict(dict)
+    for (member_id, month_start, kind, region), figures in counts.items():
+        by_leader_month[(member_id, month_start)][(kind, region)] = figures
+    totals = [
+        row
+        for (member_id, month_start), leader_counts in by_leader_month.items()
+        for row in _total_rows(member_id, organization_of[member_id], month_start, leader_counts)
+    ]
+    rows = [
         LeaderMonth(
             organization_id=organization_of[member_id],
             membership_id=member_id,
@@ -240,3 +321,4 @@ def _rebuild_leaders(member_ids, zone):
         )
         for member_id, month_start, kind, region in set(counts) | set(learned)
     ]
+    return rows, totals

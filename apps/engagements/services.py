@@ -107,7 +107,14 @@ def engagement_create(
         with transaction.atomic():
             engagement.save()
             Participant.objects.bulk_create(
-                Participant(organization=organization, engagement=engagement, membership=m, minutes=duration_minutes)
+                Participant(
+                    organization=organization,
+                    engagement=engagement,
+                    membership=m,
+                    minutes=duration_minutes,
+                    started_at=engagement.started_at,
+                    kind=engagement.kind,
+                )
                 for m in [leader, *others]
             )
             for item in learnings:
@@ -141,7 +148,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
         already_in=set(engagement.participants.values_list("membership_id", flat=True)),
     )
     leader_keys, location_keys = rollups.keys_for(engagement)  # before: the months and days it leaves
-    old_duration = engagement.duration_minutes
+    old_duration, old_start, old_kind = engagement.duration_minutes, engagement.started_at, engagement.kind
     for name, value in fields.items():
         setattr(engagement, name, value)
     engagement.full_clean(exclude=["client_uuid"], validate_constraints=False)
@@ -150,13 +157,21 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
     if engagement.duration_minutes != old_duration:
         # Participants who kept the default follow the new duration; adjusted ones keep theirs.
         engagement.participants.filter(minutes=old_duration).update(minutes=engagement.duration_minutes)
+    if engagement.started_at != old_start or engagement.kind != old_kind:
+        # The participants' copies of the start and kind follow the engagement.
+        engagement.participants.update(started_at=engagement.started_at, kind=engagement.kind)
     if others is not None:
         keep = {engagement.leader_id, *(m.pk for m in others)}
         engagement.participants.exclude(membership_id__in=keep).delete()
         present = set(engagement.participants.values_list("membership_id", flat=True))
         Participant.objects.bulk_create(
             Participant(
-                organization=organization, engagement=engagement, membership=m, minutes=engagement.duration_minutes
+                organization=organization,
+                engagement=engagement,
+                membership=m,
+                minutes=engagement.duration_minutes,
+                started_at=engagement.started_at,
+                kind=engagement.kind,
             )
             for m in others
             if m.pk not in present

@@ -155,6 +155,7 @@ def seed_insights(*, organization, seed=2026, now=None):
     actions = _actions(organization, themes, executives, today)
     scores = _scores(organization, rng, today)
     rollups.theme_months_rebuild(organization=organization)  # the links were bulk-inserted
+    rollups.loop_months_rebuild(organization=organization)  # recomputed whole once seeded, like the theme months
     return {"themes": len(themes), "theme links": links, "actions": actions, "customer scores": scores}
 
 
@@ -370,8 +371,8 @@ def _large_matcher(themes):
 def seed_insights_large(*, organization, seed=2026, now=None):
     """Themes on about 80% of a benchmark organization's learnings (links and reviews), an action for about
     every 500 learnings answering one to three of them (statuses spread, some piloted), 18 months of scores per
-    active location, and the theme months. Bulk inserts only; learnings read in chunks of 20,000 (memory stays
-    bounded at a million engagements). Returns the counts, or {} when the organization already has themes."""
+    active location, and the theme and loop months. Bulk inserts only; learnings read in chunks of 20,000 (memory
+    stays bounded at a million engagements). Returns the counts, or {} when the organization already has themes."""
     if Theme.objects.filter(organization=organization).exists():
         return {}
     admin = Membership.objects.filter(organization=organization, role=Role.ADMIN).select_related("user").first()
@@ -388,6 +389,7 @@ def seed_insights_large(*, organization, seed=2026, now=None):
     actions, pilots = _large_actions(organization, rng, answered, {t.pk: t.name for t in themes}, now, zone)
     scores = _scores(organization, rng, timezone.localtime(now, zone).date(), months_back=LARGE_SCORE_MONTHS)
     theme_months = rollups.theme_months_rebuild(organization=organization)
+    loop_months = rollups.loop_months_rebuild(organization=organization)  # actions, links and pilots: bulk inserts
     return {
         "themes": len(themes),
         "theme links": links,
@@ -396,6 +398,7 @@ def seed_insights_large(*, organization, seed=2026, now=None):
         "pilots": pilots,
         "customer scores": scores,
         "theme months": theme_months,
+        "loop months": loop_months,
     }
 
 

@@ -272,3 +272,38 @@ class ThemeMonth(models.Model):
 
     def __str__(self):
         return f"{self.theme_id} {self.month:%Y-%m}: {self.learnings}"
+
+
+class LoopMonth(models.Model):
+    """The closed loop per month of the engagement on the organization's clock and per author of the learning:
+    how many learnings an action answers (`with_action`), how many of those an action with a pilot answers
+    (`piloted`), and how many an action that is done answers (`done`), each learning counted once. `region`
+    NULL: every place; otherwise only learnings from engagements at that region's locations. Derived rows kept
+    by `rollups.py` (the board dashboard reads these)."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month, on the organization's clock.")
+    region = models.ForeignKey("organizations.Region", on_delete=models.CASCADE, null=True, related_name="+")
+    author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    with_action = models.PositiveIntegerField(default=0)
+    piloted = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Covering: the board's sums over a period read the index alone (PostgreSQL; elsewhere a plain index).
+            models.Index(
+                fields=["organization", "month"],
+                name="loopmonth_all_idx",
+                condition=Q(region=None),
+                include=["author", "with_action", "piloted", "done"],
+            ),
+            models.Index(fields=["organization", "region", "month"], name="loopmonth_region_idx"),
+            # A refresh finds its keys' rows by the author's own (foreign key) index.
+        ]
+
+    def __str__(self):
+        return f"{self.author_id} {self.month:%Y-%m}: {self.with_action}/{self.piloted}/{self.done}"

@@ -2,10 +2,12 @@
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.engagements.models import Learning
@@ -18,12 +20,14 @@ from .models import (
     ActionStatus,
     CustomerScore,
     LearningTheme,
+    LoopMonth,
     Pilot,
     Theme,
     ThemeMonth,
     ThemeReview,
 )
 from .permissions import OWNER_ROLES
+from .rollups import loop_figures
 
 SEARCH_CONFIG = "english"
 EXAMPLE_CANDIDATES = 50
@@ -240,12 +244,13 @@ def learning_feed(
 
 
 def recent_learnings(*, author, limit=5):
-    """An author's latest learnings with their engagement (for a dashboard list): one small query."""
+    """An author's most recently logged learnings with their engagement (for a dashboard list): one query that
+    reads a few rows off the (author, id) index, where ordering by the engagements' start would join all of them."""
     return list(
         Learning.objects.for_organization(author.organization_id)
         .filter(author=author)
         .select_related("engagement")
-        .order_by("-engagement__started_at", "-id")[:limit]
+        .order_by("-id")[:limit]
     )
 
 
@@ -419,9 +424,15 @@ def theme_counts(*, organization, first_month, last_month, region=None):
     return {row["theme_id"]: row["n"] for row in qs.values("theme_id").annotate(n=Sum("learnings"))}
 
 
+class Example(NamedTuple):
+    pk: int
+    text: str
+    quote: str
+
+
 def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
-    """{theme id: [learning]}: the most recently logged learnings in the customers' own words (with a quote),
-    for a few themes, from engagements between `start` and `end`: one query per theme (a handful). Newest by
+    """{theme id: [Example]}: the most recently logged learnings in the customers' own words (with a quote), for a
+    few themes, from engagements between `start` and `end`: one query per theme (a handful), light rows. Newest by
     id, so the theme's (theme, learning) index is read backwards and stops after a few rows."""
     examples = {}
     for theme_id in theme_ids:
@@ -432,23 +443,38 @@ def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
             .order_by("-learning_id")
             .values("learning_id")[:EXAMPLE_CANDIDATES]
         )
-        examples[theme_id] = list(
-            Learning.objects.filter(
-                pk__in=recent,
-                engagement__started_at__gte=start,
-                engagement__started_at__lt=end,
-            )
+        rows = (
+            Learning.objects.filter(pk__in=recent, engagement__started_at__gte=start, engagement__started_at__lt=end)
             .exclude(quote="")
-            .select_related("engagement__location", "author__user")
-            .order_by("-pk")[:per_theme]
+            .order_by("-pk")
+            .values_list("pk", "text", "quote")[:per_theme]
         )
+        examples[theme_id] = [Example(*row) for row in rows]
     return examples
 
 
-def loop_counts(*, organization, start, end, region=None, authors=None):
-    """The closed loop for learnings from engagements in [start, end): how many learnings an action answers, how
-    many of those actions were piloted, and how many are done; one query. It starts from the organization's
-    links between actions and learnings (a few thousand), not from its learnings (a million)."""
+def loop_counts(*, organization, first_month, last_month, region=None, authors=None):
+    """The closed loop for learnings from engagements in the whole months [first_month, last_month] on the
+    organization's clock: how many learnings an action answers, how many of those actions were piloted, and how
+    many are done; from LoopMonth, one query. `authors` (member ids) narrows to their learnings.
+
+    Whole months, like the board's other figures (its learnings and themes): a learning from an engagement later
+    in the current month (one logged up to a day ahead) counts in it. `loop_counts_live` counts any range."""
+    qs = LoopMonth.objects.for_organization(organization).filter(month__gte=first_month, month__lte=last_month)
+    qs = qs.filter(region=region) if region is not None else qs.filter(region__isnull=True)
+    if authors is not None:
+        qs = qs.filter(author__in=authors)
+    return qs.aggregate(
+        with_action=Coalesce(Sum("with_action"), 0),
+        piloted=Coalesce(Sum("piloted"), 0),
+        done=Coalesce(Sum("done"), 0),
+    )
+
+
+def loop_counts_live(*, organization, start, end, region=None, authors=None):
+    """`loop_counts` counted from the log for engagements in [start, end) (any two moments): one query, which
+    reads a learning and an engagement for every one of the organization's action-learning links (the rollup
+    exists because that is slow at scale). It starts from the links (a few thousand), not from the learnings."""
     answered = Action.learnings.through.objects.filter(
         action__organization=organization,
         learning__engagement__started_at__gte=start,
@@ -458,11 +484,7 @@ def loop_counts(*, organization, start, end, region=None, authors=None):
         answered = answered.filter(learning__engagement__location__region=region)
     if authors is not None:
         answered = answered.filter(learning__author__in=authors)
-    return answered.aggregate(
-        with_action=Count("learning_id", distinct=True),
-        piloted=Count("learning_id", filter=Q(action__pilot__isnull=False), distinct=True),
-        done=Count("learning_id", filter=Q(action__status=ActionStatus.DONE), distinct=True),
-    )
+    return answered.aggregate(**loop_figures())
 
 
 def median_days_to_close(*, organization, start, end):

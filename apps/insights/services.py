@@ -190,6 +190,8 @@ def action_create(*, acting, title, owner, due_on, description="", learnings=(),
     if learnings:
         action.learnings.set(learnings)
     reminders.action_reminders_sync(action)
+    if learnings:
+        rollups.loop_months_refresh(organization=organization, learning_ids=[learning.pk for learning in learnings])
     return action
 
 
@@ -223,6 +225,7 @@ def action_set_status(*, acting, action, status, reason="", outcome=""):
     action.status = Action.objects.select_for_update().values_list("status", flat=True).get(pk=action.pk)
     if status == action.status:
         return action
+    was = action.status
     if status not in ACTION_TRANSITIONS[action.status]:
         raise ValidationError(
             {
@@ -245,7 +248,17 @@ def action_set_status(*, acting, action, status, reason="", outcome=""):
     action.closed_at = timezone.now() if status in CLOSED_STATUSES else None
     _by(action, acting).save()
     reminders.action_reminders_sync(action)
+    if ActionStatus.DONE in (was, status):  # its learnings' "done" count changes
+        _loop_refresh(action)
     return action
+
+
+def _loop_refresh(action):
+    """Recompute the loop months of an action's learnings (after the action lock: the order every writer keeps)."""
+    rollups.loop_months_refresh(
+        organization=action.organization_id,
+        learning_ids=Action.learnings.through.objects.filter(action=action).values("learning_id"),
+    )
 
 
 @transaction.atomic
@@ -269,6 +282,7 @@ def action_learnings_add(*, acting, action, learnings):
     new = [learning for learning in learnings if learning.pk not in linked]
     if new:
         _by(action, acting).learnings.add(*new)
+        rollups.loop_months_refresh(organization=action.organization_id, learning_ids=[lg.pk for lg in new])
     return len(new)
 
 
@@ -277,6 +291,7 @@ def action_learning_remove(*, acting, action, learning):
     if not can_edit_action(acting, action):
         raise PermissionDenied("You cannot change this action.")
     _by(action, acting).learnings.remove(learning)
+    rollups.loop_months_refresh(organization=action.organization_id, learning_ids=[learning.pk])
 
 
 # --- Pilots ---------------------------------------------------------------------------------------------
@@ -321,6 +336,7 @@ def pilot_create(*, acting, action, change, hypothesis, starts_on, ends_on, metr
         pilot.locations.set(locations)
     if action.status != ActionStatus.PILOTING:
         action_set_status(acting=acting, action=action, status=ActionStatus.PILOTING)
+    _loop_refresh(action)  # its learnings are now piloted
     return pilot
 
 

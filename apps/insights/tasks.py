@@ -12,7 +12,9 @@ def overdue_actions_task():
     return reminders.overdue_actions_sweep()
 
 
+# The beat schedule knows it by its first name ("insights-theme-months-sweep"); it now keeps the loop months too.
 @shared_task(name="insights.theme_months_sweep")
-def theme_months_sweep_task():
-    """Every 10 minutes: organizations whose log changed in the last 11 get their theme months rebuilt."""
-    return rollups.theme_months_sweep(since=timezone.now() - rollups.SWEEP_EVERY - timedelta(minutes=1))
+def rollups_sweep_task():
+    """Every 10 minutes: organizations whose log changed in the last 11 get their theme and loop months rebuilt
+    (and their loop months after an action or pilot was deleted outside the services)."""
+    return rollups.rollups_sweep(since=timezone.now() - rollups.SWEEP_EVERY - timedelta(minutes=1))

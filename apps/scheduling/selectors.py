@@ -7,7 +7,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
-from apps.engagements.models import CUSTOMER_FACING_KINDS, LeaderMonth, Participant
+from apps.engagements.models import CUSTOMER_FACING_KINDS, LeaderMonthTotal, Participant
 from apps.organizations import selectors as org_selectors
 
 from .models import CalendarFeed, Plan, Session, SessionStatus, Target, TargetPeriod
@@ -201,7 +201,7 @@ def target_list(*, organization):
 
 def target_statuses(*, organization, leaders, now=None):
     """{leader id: the same figures as `target_status`} for many leaders in two queries, from the monthly
-    rollups (LeaderMonth) rather than the log: the targets, and every leader's monthly customer-facing minutes
+    rollups (LeaderMonthTotal) rather than the log: the targets, and every leader's monthly customer-facing minutes
     since their target counts. A quarter is its three months on the leader's clock."""
     leaders = list(leaders)
     targets = {t.leader_id: t for t in Target.objects.for_organization(organization)}
@@ -211,18 +211,11 @@ def target_statuses(*, organization, leaders, now=None):
         return {}
     earliest = min(period_start(target.counts_from, target.period) for target in chosen.values())
     minutes = {}
-    rows = (
-        LeaderMonth.objects.filter(
-            membership_id__in=list(chosen),
-            region__isnull=True,
-            kind__in=CUSTOMER_FACING_KINDS,
-            month__gte=earliest,
-        )
-        .values("membership_id", "month")
-        .annotate(total=Sum("minutes"))
-    )
-    for row in rows:
-        minutes[(row["membership_id"], row["month"])] = row["total"]
+    rows = LeaderMonthTotal.objects.filter(
+        membership_id__in=list(chosen), region__isnull=True, month__gte=earliest
+    ).values_list("membership_id", "month", "minutes")
+    for membership_id, month, total in rows:
+        minutes[(membership_id, month)] = total
     statuses = {}
     for leader in leaders:
         target = chosen.get(leader.pk)

@@ -773,6 +773,39 @@ def test_the_form_sets_every_choice(client_for, world, board_member):
     assert "Cleo Chief&#x27;s executives" in html and " · North · " in html
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"period": "6m", "team": "cleo", "metric": "csat", "by": "region"},
+        {"region": "nowhere", "team": "-1", "blind_days": "3", "period": "<script>"},
+    ],
+)
+def test_the_filter_selects_render_exactly_as_django_renders_them(world, data):
+    from django.test.html import parse_html
+
+    from apps.dashboards.forms import BoardFilterForm
+    from apps.dashboards.templatetags.dashboards import select_field
+    from apps.organizations import selectors as org_selectors
+
+    if data and data.get("team") == "cleo":
+        data = {**data, "team": str(world["cleo"].pk)}
+    organization = world["org"].pk
+    form = BoardFilterForm(
+        data,
+        regions=org_selectors.region_list(organization=organization),
+        chiefs=org_selectors.chiefs_of_staff(organization=organization),
+    )
+    if data:
+        assert form.is_valid() == (data.get("region") != "nowhere")
+
+    for field in form:
+        assert parse_html(str(select_field(field))) == parse_html(str(field)), field.name
+    if data and data["period"] == "6m":  # not vacuous: the choices made are the ones selected
+        assert f'<option value="{world["cleo"].pk}" selected>' in str(select_field(form["team"]))
+        assert '<option value="6m" selected>Last 6 months</option>' in str(select_field(form["period"]))
+
+
 def test_no_choice_means_the_last_twelve_months_of_everyone(client_for, world, board_member):
     d = client_for(board_member).get(URL).context["d"]
 
@@ -956,11 +989,25 @@ def bulk_world(organization, admin, count):
     )
     Participant.objects.bulk_create(
         [
-            Participant(organization=organization, engagement=e, membership=leaders[i % 6], minutes=30)
+            Participant(
+                organization=organization,
+                engagement=e,
+                membership=leaders[i % 6],
+                minutes=30,
+                started_at=e.started_at,
+                kind=e.kind,
+            )
             for i, e in enumerate(engagements)
         ]
         + [
-            Participant(organization=organization, engagement=e, membership=leaders[(i + 1) % 6], minutes=20)
+            Participant(
+                organization=organization,
+                engagement=e,
+                membership=leaders[(i + 1) % 6],
+                minutes=20,
+                started_at=e.started_at,
+                kind=e.kind,
+            )
             for i, e in enumerate(engagements)
             if i % 5 == 0
         ],

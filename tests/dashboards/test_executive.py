@@ -251,7 +251,14 @@ def _bulk_history(leader, count):
     Engagement.objects.bulk_create(engagements, batch_size=1000)
     Participant.objects.bulk_create(
         [
-            Participant(organization=leader.organization, engagement=e, membership=leader, minutes=30)
+            Participant(
+                organization=leader.organization,
+                engagement=e,
+                membership=leader,
+                minutes=30,
+                started_at=e.started_at,
+                kind=e.kind,
+            )
             for e in engagements
         ],
         batch_size=1000,

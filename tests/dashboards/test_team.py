@@ -468,7 +468,15 @@ def bulk_log(leaders, count):
         for i in range(count)
     )
     Participant.objects.bulk_create(
-        Participant(organization=organization, engagement=e, membership_id=e.leader_id, minutes=30) for e in engagements
+        Participant(
+            organization=organization,
+            engagement=e,
+            membership_id=e.leader_id,
+            minutes=30,
+            started_at=e.started_at,
+            kind=e.kind,
+        )
+        for e in engagements
     )
     rollups_rebuild(organization=organization)
 

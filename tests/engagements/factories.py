@@ -28,7 +28,12 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     def credit_leader(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             Participant.objects.create(
-                organization=obj.organization, engagement=obj, membership=obj.leader, minutes=obj.duration_minutes
+                organization=obj.organization,
+                engagement=obj,
+                membership=obj.leader,
+                minutes=obj.duration_minutes,
+                started_at=obj.started_at,
+                kind=obj.kind,
             )
 
 
@@ -40,6 +45,8 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("engagement.organization")
     membership = factory.SubFactory(MembershipFactory, organization=factory.SelfAttribute("..organization"))
     minutes = factory.SelfAttribute("engagement.duration_minutes")
+    started_at = factory.SelfAttribute("engagement.started_at")
+    kind = factory.SelfAttribute("engagement.kind")
 
 
 class LearningFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from apps.engagements import rollups, services
-from apps.engagements.models import LeaderMonth, LocationDay
+from apps.engagements.models import LeaderMonth, LeaderMonthTotal, LocationDay, LocationMonth
 from apps.organizations.models import Role
 from tests.organizations.factories import LocationFactory, MembershipFactory, OrganizationFactory, RegionFactory
 
@@ -70,6 +70,23 @@ def location_rows():
     return sorted(LocationDay.objects.values_list("location_id", "day", "engagements", "minutes"))
 
 
+def total_rows():
+    return sorted(
+        LeaderMonthTotal.objects.values_list(
+            "membership_id", "month", "region_id", "minutes", "engagements", "last_started_at"
+        ),
+        key=str,
+    )
+
+
+def location_month_rows():
+    return sorted(LocationMonth.objects.values_list("location_id", "month", "engagements", "minutes"))
+
+
+def all_rollups():
+    return leader_rows(), total_rows(), location_rows(), location_month_rows()
+
+
 def test_a_shared_visit_is_credited_to_each_leader_in_their_own_month_and_region(london, oslo, store, north):
     log(london, location=store, others=[oslo], learnings=["Queues", "Prices"])
 
@@ -84,6 +101,41 @@ def test_a_shared_visit_is_credited_to_each_leader_in_their_own_month_and_region
     )
     # The location's day is on the organization's clock (London): 31 January, both leaders' minutes.
     assert location_rows() == [(store.pk, date(2026, 1, 31), 1, 120)]
+    assert total_rows() == sorted(
+        [
+            (london.pk, JAN, None, 60, 1, EDGE),
+            (london.pk, JAN, north.pk, 60, 1, EDGE),
+            (oslo.pk, FEB, None, 60, 1, EDGE),
+            (oslo.pk, FEB, north.pk, 60, 1, EDGE),
+        ],
+        key=str,
+    )
+    assert location_month_rows() == [(store.pk, JAN, 1, 120)]
+
+
+def test_totals_add_up_the_customer_facing_kinds_only(london, store, north):
+    log(london, location=store, minutes=30)
+    log(london, kind="customer_call", minutes=20, when=EDGE - timedelta(days=2))
+    log(london, kind="other", minutes=45, location=store, when=EDGE - timedelta(days=1))
+
+    assert total_rows() == sorted(
+        [(london.pk, JAN, None, 50, 2, EDGE), (london.pk, JAN, north.pk, 30, 1, EDGE)], key=str
+    )
+    # "Other" is not time with customers: not a visit of the place either.
+    assert location_month_rows() == [(store.pk, JAN, 1, 30)]
+
+
+def test_a_location_month_sums_its_days(london, store):
+    log(london, location=store, minutes=30, when=datetime(2026, 3, 2, 10, tzinfo=UTC))
+    second = log(london, location=store, minutes=45, when=datetime(2026, 3, 20, 10, tzinfo=UTC))
+    log(london, location=store, minutes=15, when=datetime(2026, 4, 1, 10, tzinfo=UTC))
+    assert location_month_rows() == [(store.pk, date(2026, 3, 1), 2, 75), (store.pk, date(2026, 4, 1), 1, 15)]
+
+    services.engagement_update(engagement=second, acting=london, started_at=datetime(2026, 4, 2, 10, tzinfo=UTC))
+    assert location_month_rows() == [(store.pk, date(2026, 3, 1), 1, 30), (store.pk, date(2026, 4, 1), 2, 60)]
+
+    services.engagement_delete(engagement=second, acting=london)
+    assert location_month_rows() == [(store.pk, date(2026, 3, 1), 1, 30), (store.pk, date(2026, 4, 1), 1, 15)]
 
 
 def test_a_call_without_a_place_counts_only_in_the_all_places_row(london):
@@ -103,6 +155,8 @@ def test_moving_an_entry_to_another_month_and_place_moves_its_rollups(london, st
 
     assert leader_rows() == [(london.pk, FEB, "focus_group", None, 60, 1, 0)]
     assert location_rows() == [(other.pk, date(2026, 2, 3), 1, 60)]
+    assert total_rows() == [(london.pk, FEB, None, 60, 1, EDGE + timedelta(days=3))]
+    assert location_month_rows() == [(other.pk, FEB, 1, 60)]
 
 
 def test_changing_the_participants_and_their_minutes_follows(london, oslo, store):
@@ -115,9 +169,14 @@ def test_changing_the_participants_and_their_minutes_follows(london, oslo, store
     ]
     assert location_rows() == [(store.pk, date(2026, 1, 31), 1, 75)]
 
+    assert location_month_rows() == [(store.pk, JAN, 1, 75)]
+    assert (oslo.pk, FEB, None, 15, 1, EDGE) in total_rows()
+
     services.engagement_update(engagement=engagement, acting=london, participants=[])
     assert {r[0] for r in leader_rows()} == {london.pk}
+    assert {r[0] for r in total_rows()} == {london.pk}
     assert location_rows() == [(store.pk, date(2026, 1, 31), 1, 60)]
+    assert location_month_rows() == [(store.pk, JAN, 1, 60)]
 
 
 def test_learnings_added_and_deleted_are_counted(london):
@@ -137,7 +196,9 @@ def test_deleting_an_entry_removes_its_rollups_and_keeps_the_others(london, stor
     services.engagement_delete(engagement=gone, acting=london)
 
     assert leader_rows() == [(london.pk, JAN, "customer_call", None, 30, 1, 0)]
+    assert total_rows() == [(london.pk, JAN, None, 30, 1, EDGE)]
     assert location_rows() == []
+    assert location_month_rows() == []
     assert kept.pk
 
 
@@ -146,6 +207,7 @@ def test_rebuild_gives_exactly_what_the_writes_kept(london, oslo, store, org):
     log(oslo, when=EDGE - timedelta(days=40), kind="customer_call", minutes=25, learnings=["Prices", "Stock"])
     log(london, when=EDGE + timedelta(days=10), location=store, minutes=90)
     kept_leaders, kept_locations = leader_rows(), location_rows()
+    kept = all_rollups()
 
     kept_last = sorted(
         LeaderMonth.objects.values_list("membership_id", "month", "kind", "region_id", "last_started_at"), key=str
@@ -153,14 +215,22 @@ def test_rebuild_gives_exactly_what_the_writes_kept(london, oslo, store, org):
 
     counts = rollups.rollups_rebuild(organization=org)
 
-    assert (leader_rows(), location_rows()) == (kept_leaders, kept_locations)
+    assert all_rollups() == kept
     assert (
         sorted(
             LeaderMonth.objects.values_list("membership_id", "month", "kind", "region_id", "last_started_at"), key=str
         )
         == kept_last
     )
-    assert counts == {"leader months": len(kept_leaders), "location days": len(kept_locations)}
+    assert counts == {
+        "leader months": len(kept_leaders),
+        "leader month totals": len(kept[1]),
+        "location days": len(kept_locations),
+        "location months": len(kept[3]),
+    }
+    # Not vacuous: London January and February, Oslo February (each everywhere and North) and Oslo's December
+    # call (everywhere only); the store in January and February.
+    assert len(kept[1]) == 7 and len(kept[3]) == 2
 
 
 def test_rebuild_touches_only_its_own_organization(london, store):
@@ -168,11 +238,11 @@ def test_rebuild_touches_only_its_own_organization(london, store):
     other_org = OrganizationFactory()
     stranger = MembershipFactory(organization=other_org, role=Role.EXECUTIVE)
     log(stranger, kind="customer_call")
-    before = leader_rows()
+    before = all_rollups()
 
     rollups.rollups_rebuild(organization=other_org)
 
-    assert leader_rows() == before
+    assert all_rollups() == before
 
 
 def test_rebuild_command_recomputes_one_organization_or_refuses_an_unknown_slug(london, org):
@@ -187,7 +257,10 @@ def test_rebuild_command_recomputes_one_organization_or_refuses_an_unknown_slug(
     call_command("rebuild_rollups", "--organization", org.slug, stdout=out)
 
     assert leader_rows() == [(london.pk, JAN, "customer_call", None, 60, 1, 0)]
-    assert out.getvalue() == f"{org.slug}: 1 leader months, 0 location days\n"
+    assert out.getvalue() == (
+        f"{org.slug}: 1 leader months, 1 leader month totals, 0 location days, 0 location months, 0 theme months, "
+        "0 loop months\n"
+    )
     with pytest.raises(CommandError):
         call_command("rebuild_rollups", "--organization", "nowhere")
 
@@ -197,3 +270,29 @@ def test_each_row_knows_when_its_latest_engagement_started(london):
     log(london, kind="customer_call", when=EDGE - timedelta(days=1))
 
     assert list(LeaderMonth.objects.values_list("last_started_at", flat=True)) == [EDGE - timedelta(days=1)]
+
+
+def test_leader_minutes_by_month_pivots_each_leaders_months_in_one_query(
+    london, oslo, store, north, org, django_assert_num_queries
+):
+    from apps.engagements.selectors import leader_minutes_by_month
+
+    log(london, location=store, minutes=30)  # January for London, at the store (North)
+    log(london, kind="customer_call", minutes=20, when=EDGE + timedelta(days=2))  # February, no place
+    log(london, kind="other", minutes=45, when=EDGE + timedelta(days=3))  # not time with customers
+    log(oslo, location=store, minutes=60)  # February on Oslo's clock
+    gone = MembershipFactory(organization=org, role=Role.EXECUTIVE)
+    log(gone, kind="customer_call", minutes=15)
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)  # left after logging
+    stranger = MembershipFactory(organization=OrganizationFactory(), role=Role.EXECUTIVE)
+    log(stranger, kind="customer_call", minutes=99)
+
+    with django_assert_num_queries(1):
+        everywhere = leader_minutes_by_month(organization=org.pk, months=[JAN, FEB])
+    assert everywhere == {london.pk: [30, 20], oslo.pk: [0, 60], gone.pk: [15, 0]}
+    assert leader_minutes_by_month(organization=org.pk, months=[JAN, FEB], active_only=True) == {
+        london.pk: [30, 20],
+        oslo.pk: [0, 60],
+    }
+    assert leader_minutes_by_month(organization=org.pk, months=[FEB], region=north) == {oslo.pk: [60]}
+    assert leader_minutes_by_month(organization=org.pk, months=[JAN, FEB], members=[london]) == {london.pk: [30, 20]}

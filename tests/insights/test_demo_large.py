@@ -1,8 +1,9 @@
 """`seed_demo --leaders N --engagements M`: the benchmark organization's themes, actions, pilots and scores
 (`apps.insights.demo.seed_insights_large`), built in bulk so the board's themes, loop and scores have work."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -11,19 +12,22 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from apps.engagements.models import Learning
+from apps.engagements.rollups import next_month
 from apps.insights.demo import THEMES
 from apps.insights.models import (
     Action,
     ActionStatus,
     CustomerScore,
     LearningTheme,
+    LoopMonth,
     Pilot,
     ScoreMetric,
     Theme,
     ThemeMonth,
     ThemeReview,
 )
-from apps.organizations.models import Location, Organization
+from apps.insights.selectors import loop_counts, loop_counts_live
+from apps.organizations.models import Location, Organization, Region
 
 BENCH_SLUG = "bench-l20-e500-s7"
 NOW = datetime(2026, 6, 15, 11, 0, tzinfo=UTC)
@@ -35,6 +39,7 @@ ACTIONS = 12
 ACTION_LEARNINGS = 18
 PILOTS = 3
 THEME_MONTHS = 420
+LOOP_MONTHS = 29
 STATUSES = {ActionStatus.DONE: 5, ActionStatus.DROPPED: 3, ActionStatus.IN_PROGRESS: 2, ActionStatus.PILOTING: 2}
 
 
@@ -93,6 +98,27 @@ def test_large_seed_theme_months_add_up_to_the_links(pinned_clock):
         .values("learning__engagement__location__region_id")
         .annotate(n=Count("id"))
         .values_list("learning__engagement__location__region_id", "n")
+    )
+
+
+@pytest.mark.django_db
+def test_large_seed_loop_months_are_the_live_loop(pinned_clock):
+    output, organization = seed()
+
+    zone = ZoneInfo(organization.time_zone)
+    rows = LoopMonth.objects.filter(organization=organization)
+    assert rows.count() == LOOP_MONTHS
+    assert f"{THEME_MONTHS} theme months, {LOOP_MONTHS} loop months." in output
+    for region in [None, *Region.objects.filter(organization=organization)]:
+        for month in sorted(set(rows.values_list("month", flat=True))):
+            start = datetime.combine(month, time.min, tzinfo=zone)
+            end = datetime.combine(next_month(month), time.min, tzinfo=zone)
+            assert loop_counts(
+                organization=organization, first_month=month, last_month=month, region=region
+            ) == loop_counts_live(organization=organization, start=start, end=end, region=region)
+    answered = Action.learnings.through.objects.filter(action__organization=organization)
+    assert rows.filter(region__isnull=True).aggregate(n=Sum("with_action"))["n"] == (
+        answered.values("learning_id").distinct().count()
     )
 
 

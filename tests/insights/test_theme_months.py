@@ -9,7 +9,7 @@ from django.conf import settings
 from apps.engagements import services as engagement_services
 from apps.insights import rollups, services
 from apps.insights.models import ThemeMonth
-from apps.insights.tasks import theme_months_sweep_task
+from apps.insights.tasks import rollups_sweep_task
 from tests.insights.factories import ThemeFactory
 from tests.organizations.factories import LocationFactory, OrganizationFactory, RegionFactory
 
@@ -105,12 +105,12 @@ def test_the_sweep_catches_up_with_a_moved_engagement_and_a_deleted_learning(org
     engagement_services.learning_delete(learning=deleted, acting=executive)
     other = OrganizationFactory()
 
-    assert rollups.theme_months_sweep(since=since) == 1
+    assert rollups.rollups_sweep(since=since) == 1
 
     assert rows() == [("Queues", date(2025, 12, 1), None, 1)]
     assert other.pk
 
 
 def test_the_sweep_is_a_periodic_task(org):
-    assert theme_months_sweep_task() == 0
+    assert rollups_sweep_task() == 0
     assert settings.CELERY_BEAT_SCHEDULE["insights-theme-months-sweep"]["task"] == "insights.theme_months_sweep"
