@@ -1,8 +1,7 @@
 """The board dashboard's choices: period, region or team, blind-spot threshold, the score and its grouping."""
 
-from functools import partial
-
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from apps.core.forms import BootstrapMixin
 from apps.insights.models import ScoreMetric
@@ -15,8 +14,19 @@ class ChiefChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name}'s executives"
 
 
-def _menu(field, queryset):
-    return [("", field.empty_label), *((obj.pk, field.label_from_instance(obj)) for obj in queryset)]
+class _Menu(BaseChoiceIterator):
+    """A model field's choices from one plain query, run when first needed (never for an export) and then kept:
+    left to itself, the field walks a server-side cursor (a round trip per fetch) each time a render looks at
+    its choices, which is more than once."""
+
+    def __init__(self, field, queryset):
+        self.field, self.queryset, self.items = field, queryset, None
+
+    def __iter__(self):
+        if self.items is None:
+            label = self.field.label_from_instance
+            self.items = [("", self.field.empty_label), *((obj.pk, label(obj)) for obj in self.queryset)]
+        return iter(self.items)
 
 
 class BoardFilterForm(BootstrapMixin, forms.Form):
@@ -38,9 +48,7 @@ class BoardFilterForm(BootstrapMixin, forms.Form):
         for name, queryset in (("region", regions), ("team", chiefs)):
             field = self.fields[name]
             field.queryset = queryset  # what a submitted choice is checked against
-            # The menu from one plain query, only when rendered (an export never is): left to itself, the field
-            # walks a server-side cursor, a round trip per fetch.
-            field.choices = partial(_menu, field, queryset)
+            field.choices = _Menu(field, queryset)
 
     def filters(self):
         """BoardFilters from valid data (defaults for what was left empty)."""

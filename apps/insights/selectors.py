@@ -432,25 +432,41 @@ class Example(NamedTuple):
 
 def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
     """{theme id: [Example]}: the most recently logged learnings in the customers' own words (with a quote), for a
-    few themes, from engagements between `start` and `end`: one query per theme (a handful), light rows. Newest by
-    id, so the theme's (theme, learning) index is read backwards and stops after a few rows."""
-    examples = {}
-    for theme_id in theme_ids:
-        # The theme's newest links first, read off its (theme, learning) index; a few dozen are plenty to find
-        # two with a quote, and the planner then never touches the theme's older learnings.
-        recent = (
-            LearningTheme.objects.filter(organization=organization, theme_id=theme_id)
-            .order_by("-learning_id")
-            .values("learning_id")[:EXAMPLE_CANDIDATES]
+    few themes, from engagements between `start` and `end`, as light rows. Newest by id, so each theme's
+    (theme, learning) index is read backwards and stops after a few dozen links. Two queries on PostgreSQL (every
+    theme's links in one UNION ALL, then their learnings); elsewhere, which can't limit each part of a UNION, one
+    query per theme (a handful) and one for the learnings."""
+    theme_ids = list(theme_ids)
+    if not theme_ids:
+        return {}
+    newest = [
+        LearningTheme.objects.filter(organization=organization, theme_id=theme_id)
+        .order_by("-learning_id")
+        .values_list("theme_id", "learning_id")[:EXAMPLE_CANDIDATES]
+        for theme_id in theme_ids
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        links = list(newest[0].union(*newest[1:], all=True)) if len(newest) > 1 else list(newest[0])
+    else:
+        links = [link for links in newest for link in links]
+    quoted = {
+        pk: Example(pk, text, quote)
+        for pk, text, quote in Learning.objects.filter(
+            pk__in={learning_id for _, learning_id in links},
+            engagement__started_at__gte=start,
+            engagement__started_at__lt=end,
         )
-        rows = (
-            Learning.objects.filter(pk__in=recent, engagement__started_at__gte=start, engagement__started_at__lt=end)
-            .exclude(quote="")
-            .order_by("-pk")
-            .values_list("pk", "text", "quote")[:per_theme]
-        )
-        examples[theme_id] = [Example(*row) for row in rows]
-    return examples
+        .exclude(quote="")
+        .values_list("pk", "text", "quote")
+    }
+    candidates = {theme_id: [] for theme_id in theme_ids}
+    for theme_id, learning_id in links:
+        if learning_id in quoted:
+            candidates[theme_id].append(learning_id)
+    return {
+        theme_id: [quoted[pk] for pk in sorted(found, reverse=True)[:per_theme]]
+        for theme_id, found in candidates.items()
+    }
 
 
 def loop_counts(*, organization, first_month, last_month, region=None, authors=None):
