@@ -170,3 +170,26 @@ def test_changelist_query_count_does_not_grow_with_rows(client, superuser, model
 
 def _shapes(captured):
     return [re.sub(r"\b\d+\b", "N", query["sql"]) for query in captured.captured_queries]
+
+
+def test_a_participant_added_in_the_admin_takes_its_engagements_start_and_kind(client, superuser, rows):
+    engagement = rows
+    other = Participant.objects.exclude(membership=engagement.leader).get(engagement=engagement)
+    newcomer = type(other.membership).objects.create(
+        organization=engagement.organization, user=UserFactory(), role=Role.EXECUTIVE
+    )
+    client.force_login(superuser)
+
+    response = client.post(
+        _url(Participant, "add"),
+        {
+            "engagement": engagement.pk,
+            "organization": engagement.organization.pk,
+            "membership": newcomer.pk,
+            "minutes": 25,
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    added = Participant.objects.get(engagement=engagement, membership=newcomer)
+    assert (added.started_at, added.kind, added.minutes) == (engagement.started_at, engagement.kind, 25)

@@ -1,13 +1,29 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Engagement, Learning, Participant
 
 
+class ParticipantAdminForm(forms.ModelForm):
+    """A participant's start and kind are copies of their engagement's (see the model): shown, never typed in."""
+
+    class Meta:
+        model = Participant
+        fields = ["organization", "engagement", "membership", "minutes"]
+
+    def save(self, commit=True):
+        engagement = self.instance.engagement
+        self.instance.started_at, self.instance.kind = engagement.started_at, engagement.kind
+        return super().save(commit)
+
+
 class ParticipantInline(admin.TabularInline):
     model = Participant
+    form = ParticipantAdminForm
     extra = 0
     raw_id_fields = ["membership"]
+    readonly_fields = ["started_at", "kind"]
 
 
 class LearningInline(admin.StackedInline):
@@ -29,6 +45,8 @@ class EngagementAdmin(SimpleHistoryAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    form = ParticipantAdminForm
+    readonly_fields = ["started_at", "kind"]
     list_display = ["engagement", "membership", "minutes"]
     list_select_related = ["engagement__location", "membership__user", "membership__organization"]
     search_fields = ["membership__user__email", "membership__user__full_name"]
