@@ -22,7 +22,7 @@ from apps.scheduling.models import TargetPeriod
 
 from . import charts
 from .periods import hours, month_add, month_end
-from .tables import Column, Link, Table
+from .tables import Column, Link, Table, plain
 
 PERIODS = {"3m": 3, "6m": 6, "12m": 12}
 TOP_THEMES = 8
@@ -110,7 +110,7 @@ def _monthly_target_minutes(leaders, organization):
     targets = schedule_selectors.targets_by_leader(organization=organization)
     out = {}
     for leader in leaders:
-        target = targets.get(leader.pk) or targets.get(None)
+        target = schedule_selectors.target_of(targets, leader.pk)
         if target is not None:
             per_period = int(target.hours * 60)
             share = per_period if target.period == TargetPeriod.MONTH else per_period / 3
@@ -472,8 +472,8 @@ def _presence_section(d):
     )
     points = [
         (
-            str(row[0].value if isinstance(row[0], Link) else row[0]),
-            row[1].value if isinstance(row[1], Link) else row[1],
+            str(plain(row[0])),
+            plain(row[1]),
             row[2],
         )
         for row in rows

@@ -16,10 +16,10 @@ from apps.engagements.models import Kind
 from apps.insights import selectors as insight_selectors
 from apps.insights.models import ActionStatus
 from apps.scheduling import selectors as schedule_selectors
-from apps.scheduling.models import SessionStatus
+from apps.scheduling.models import SessionStatus, TargetPeriod
 
 from . import charts
-from .periods import hours, month_add
+from .periods import hours, month_add, month_end
 from .tables import Column, Link, Table
 
 MONTHS_SHOWN = 12
@@ -164,7 +164,7 @@ def build(*, leader, now=None):
         targets={name: round(minutes) for name, minutes in period_targets(status).items()},
     )
     months = [month_add(first_month, i) for i in range(MONTHS_SHOWN)]
-    quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    quarter_start = schedule_selectors.period_start(today, TargetPeriod.QUARTER)
     _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone)
     return dashboard
 
@@ -215,7 +215,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     kinds = _kinds_with_time(by_month_kind)
     month_rows = []
     for month in months:
-        end = min(month_add(month, 1) - timedelta(days=1), today)
+        end = month_end(month, today)
         cells = [
             Link(hours(by_month_kind.get((month, kind), 0)), _feed_link(leader, start=month, end=end, kind=kind))
             for kind in kinds
@@ -242,9 +242,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
         "stacked by kind.",
         categories=[month.strftime("%b %y") for month in months],
         series=[(Kind(kind).label, [hours(by_month_kind.get((m, kind), 0)) for m in months]) for kind in kinds],
-        links=lambda i, j: _feed_link(
-            leader, start=months[i], end=min(month_add(months[i], 1) - timedelta(days=1), today), kind=kinds[j]
-        ),
+        links=lambda i, j: _feed_link(leader, start=months[i], end=month_end(months[i], today), kind=kinds[j]),
     )
     quarter_months = [m for m in months if m >= quarter_start]
     split = [(kind, sum(by_month_kind.get((m, kind), 0) for m in quarter_months)) for kind in Kind.values]

@@ -32,6 +32,11 @@ def export(request, *, filename, tables):
     return None
 
 
+def tables_by_key(tables):
+    """{name with underscores: table}, so a template can pick each table by name."""
+    return {table.name.replace("-", "_"): table for table in tables}
+
+
 def _executive_for(request, membership):
     """The executive whose dashboard this is: themself; for a chief of staff one they support; for board
     members and admins any executive. Another organization's (or an unsupported) id answers 404."""
@@ -40,11 +45,8 @@ def _executive_for(request, membership):
         raise Http404
     if membership.is_executive and not wanted:
         return membership
-    if membership.is_chief_of_staff or membership.is_executive:
-        candidates = org_selectors.leaders_for(membership=membership)
-    elif membership.role in (Role.BOARD, Role.ADMIN):
-        candidates = org_selectors.executives(organization=membership.organization_id)
-    else:
+    candidates = org_selectors.executives_visible_to(membership=membership)
+    if candidates is None:
         raise Http404
     if not wanted:
         return candidates.first()
@@ -67,16 +69,10 @@ def executive(request):
     )
     if exported is not None:
         return exported
-    switch = None
-    if not membership.is_executive:
-        switch = (
-            org_selectors.leaders_for(membership=membership)
-            if membership.is_chief_of_staff
-            else org_selectors.executives(organization=membership.organization_id)
-        )
+    switch = None if membership.is_executive else org_selectors.executives_visible_to(membership=membership)
     context = {
         "d": dashboard,
-        "t": {table.name.replace("-", "_"): table for table in dashboard.tables},
+        "t": tables_by_key(dashboard.tables),
         "own": leader.pk == membership.pk,
         "switch": switch,
         "query": f"leader={leader.pk}",
@@ -100,12 +96,10 @@ def team(request):
         return redirect("dashboards:board")
     if membership.is_executive:
         return redirect("dashboards:executive")
-    if membership.is_chief_of_staff:
-        leaders, title = org_selectors.leaders_for(membership=membership), team_dashboard.TABLE_TITLE
-    elif membership.role == Role.ADMIN:
-        leaders, title = org_selectors.executives(organization=membership.organization_id), "Executives"
-    else:
+    leaders = org_selectors.executives_visible_to(membership=membership)
+    if leaders is None:
         raise Http404
+    title = team_dashboard.TABLE_TITLE if membership.is_chief_of_staff else "Executives"
     dashboard = team_dashboard.team_dashboard(
         organization=membership.organization_id, leaders=leaders, sort=request.GET.get("sort"), title=title
     )
@@ -139,7 +133,7 @@ def board(request):
     context = {
         "d": dashboard,
         "form": form,
-        "t": {table.name.replace("-", "_"): table for table in dashboard.tables},
+        "t": tables_by_key(dashboard.tables),
         "query": query.urlencode(),
     }
     return render(request, "dashboards/board.html", context)

@@ -30,7 +30,8 @@ from .models import (
 )
 
 
-def _month_of(moment, zone):
+def month_on(moment, zone):
+    """The first day of the month `moment` falls in on the clock of `zone`."""
     return timezone.localtime(moment, zone).date().replace(day=1)
 
 
@@ -50,7 +51,7 @@ def keys_for(engagement):
         "membership__user", "membership__organization"
     )
     leader_keys = {
-        (p.membership_id, _month_of(engagement.started_at, zone_or_utc(p.membership.time_zone_name)))
+        (p.membership_id, month_on(engagement.started_at, zone_or_utc(p.membership.time_zone_name)))
         for p in participants
     }
     location_keys = set()
@@ -61,7 +62,7 @@ def keys_for(engagement):
 
 
 def leader_key(membership, started_at):
-    return membership.pk, _month_of(started_at, zone_or_utc(membership.time_zone_name))
+    return membership.pk, month_on(started_at, zone_or_utc(membership.time_zone_name))
 
 
 # --- Recomputing keys -------------------------------------------------------------------------------------
@@ -92,15 +93,15 @@ def rollups_refresh(*, leader_keys=(), location_keys=()):
         _refresh_location_month(locations[location_id], month)
 
 
-def _leader_rows(membership, month, counts, learnings):
+def _leader_rows(membership_id, organization_id, month, counts, learnings):
     """LeaderMonth rows from {(kind, region): (minutes, engagements, last start)} and {(kind, region): learnings}."""
     rows = []
     for kind, region in sorted(set(counts) | set(learnings), key=str):
         minutes, engagements, last = counts.get((kind, region), (0, 0, None))
         rows.append(
             LeaderMonth(
-                organization_id=membership.organization_id,
-                membership_id=membership.pk,
+                organization_id=organization_id,
+                membership_id=membership_id,
                 month=month,
                 kind=kind,
                 region_id=region,
@@ -157,7 +158,7 @@ def _refresh_leader_month(membership, month):
         if region is not None:
             learned[(kind, region)] = learned.get((kind, region), 0) + row["n"]
     LeaderMonth.objects.filter(membership=membership, month=month).delete()
-    LeaderMonth.objects.bulk_create(_leader_rows(membership, month, counts, learned))
+    LeaderMonth.objects.bulk_create(_leader_rows(membership.pk, membership.organization_id, month, counts, learned))
     LeaderMonthTotal.objects.filter(membership=membership, month=month).delete()
     LeaderMonthTotal.objects.bulk_create(_total_rows(membership.pk, membership.organization_id, month, counts))
 
@@ -221,7 +222,7 @@ def rollups_rebuild(*, organization, batch_size=5000):
         by_zone[member.time_zone_name].append(member.pk)
     rows, totals = [], []
     for zone_name, member_ids in sorted(by_zone.items()):
-        leader_rows, total_rows = _rebuild_leaders(member_ids, zone_or_utc(zone_name))
+        leader_rows, total_rows = _rebuild_leaders(organization.pk, member_ids, zone_or_utc(zone_name))
         rows.extend(leader_rows)
         totals.extend(total_rows)
     LeaderMonth.objects.bulk_create(rows, batch_size=batch_size)
@@ -275,7 +276,7 @@ def rollups_rebuild(*, organization, batch_size=5000):
     }
 
 
-def _rebuild_leaders(member_ids, zone):
+def _rebuild_leaders(organization_id, member_ids, zone):
     month = TruncMonth("engagement__started_at", tzinfo=zone, output_field=DateField())
     counts, learned = {}, defaultdict(int)
     participations = (
@@ -298,27 +299,14 @@ def _rebuild_leaders(member_ids, zone):
         key = (row["author"], row["month"], row["engagement__kind"])
         for region in {None, row["engagement__location__region"]}:
             learned[(*key, region)] += row["n"]
-    organization_of = dict(Membership.objects.filter(pk__in=member_ids).values_list("pk", "organization_id"))
-    by_leader_month = defaultdict(dict)
+    # Per leader and month, {(kind, region): figures}: the shape the refresh of one key uses.
+    by_leader_month = defaultdict(lambda: ({}, {}))
     for (member_id, month_start, kind, region), figures in counts.items():
-        by_leader_month[(member_id, month_start)][(kind, region)] = figures
-    totals = [
-        row
-        for (member_id, month_start), leader_counts in by_leader_month.items()
-        for row in _total_rows(member_id, organization_of[member_id], month_start, leader_counts)
-    ]
-    rows = [
-        LeaderMonth(
-            organization_id=organization_of[member_id],
-            membership_id=member_id,
-            month=month_start,
-            kind=kind,
-            region_id=region,
-            minutes=counts.get((member_id, month_start, kind, region), (0, 0, None))[0],
-            engagements=counts.get((member_id, month_start, kind, region), (0, 0, None))[1],
-            learnings=learned.get((member_id, month_start, kind, region), 0),
-            last_started_at=counts.get((member_id, month_start, kind, region), (0, 0, None))[2],
-        )
-        for member_id, month_start, kind, region in set(counts) | set(learned)
-    ]
+        by_leader_month[(member_id, month_start)][0][(kind, region)] = figures
+    for (member_id, month_start, kind, region), n in learned.items():
+        by_leader_month[(member_id, month_start)][1][(kind, region)] = n
+    rows, totals = [], []
+    for (member_id, month_start), (leader_counts, leader_learned) in by_leader_month.items():
+        rows.extend(_leader_rows(member_id, organization_id, month_start, leader_counts, leader_learned))
+        totals.extend(_total_rows(member_id, organization_id, month_start, leader_counts))
     return rows, totals

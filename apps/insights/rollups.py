@@ -15,11 +15,10 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from apps.core.zones import zone_or_utc
 from apps.engagements.models import Engagement, Learning
-from apps.engagements.rollups import next_month
+from apps.engagements.rollups import month_on, next_month
 from apps.organizations.models import Organization
 
 from .models import Action, ActionStatus, LearningTheme, LoopMonth, Pilot, ThemeMonth
@@ -27,8 +26,7 @@ from .models import Action, ActionStatus, LearningTheme, LoopMonth, Pilot, Theme
 
 def month_of(learning):
     """The month (on the organization's clock) a learning counts in: its engagement's."""
-    zone = zone_or_utc(learning.organization.time_zone)
-    return timezone.localtime(learning.engagement.started_at, zone).date().replace(day=1)
+    return month_on(learning.engagement.started_at, zone_or_utc(learning.organization.time_zone))
 
 
 @transaction.atomic
@@ -207,8 +205,7 @@ def rollups_sweep(*, since):
         | set(Pilot.history.filter(history_date__gte=since, history_type="-").values_list("organization_id", flat=True))
     ) - changed
     for organization in Organization.objects.filter(pk__in=changed):
-        theme_months_rebuild(organization=organization)
-        loop_months_rebuild(organization=organization)
+        rollups_rebuild(organization=organization)
     for organization in Organization.objects.filter(pk__in=loop_only):
         loop_months_rebuild(organization=organization)
     return len(changed | loop_only)

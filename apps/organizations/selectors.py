@@ -62,6 +62,16 @@ def leaders_for(*, membership):
     return Membership.objects.none()
 
 
+def executives_visible_to(*, membership):
+    """The executives whose customer time `membership` may look at: an executive themself, a chief of staff those
+    they support, board members and admins every active executive; None for anyone else."""
+    if membership.role in (Role.EXECUTIVE, Role.CHIEF_OF_STAFF):
+        return leaders_for(membership=membership)
+    if membership.role in (Role.BOARD, Role.ADMIN):
+        return executives(organization=membership.organization_id)
+    return None
+
+
 def supported_executive_ids(*, membership):
     if membership.role != Role.CHIEF_OF_STAFF:
         return set()

@@ -135,7 +135,12 @@ def target_for(*, leader):
             Q(leader=leader) | Q(leader__isnull=True)
         )
     }
-    return targets.get(leader.pk) or targets.get(None)
+    return target_of(targets, leader.pk)
+
+
+def target_of(targets, leader_id):
+    """From {leader id (None: the default): Target}, the one that applies to `leader_id`, or None."""
+    return targets.get(leader_id) or targets.get(None)
 
 
 def period_start(day, period):
@@ -182,9 +187,15 @@ def target_status(*, leader, now=None):
         carried += by_period.get(start, 0) - target_minutes
         start = next_period_start(start, period)
     actual = by_period.get(current, 0)
+    return _status(target, current, carried, actual)
+
+
+def _status(target, current, carried, actual):
+    """The figures of a target's period starting `current`, from the minutes carried in and those so far."""
+    target_minutes = int(target.hours * 60)
     return {
         "target": target,
-        "period": period,
+        "period": target.period,
         "period_start": current,
         "target_minutes": target_minutes,
         "actual_minutes": actual,
@@ -204,8 +215,8 @@ def target_statuses(*, organization, leaders, now=None):
     rollups (LeaderMonthTotal) rather than the log: the targets, and every leader's monthly customer-facing minutes
     since their target counts. A quarter is its three months on the leader's clock."""
     leaders = list(leaders)
-    targets = {t.leader_id: t for t in Target.objects.for_organization(organization)}
-    chosen = {leader.pk: targets.get(leader.pk) or targets.get(None) for leader in leaders}
+    targets = targets_by_leader(organization=organization)
+    chosen = {leader.pk: target_of(targets, leader.pk) for leader in leaders}
     chosen = {pk: target for pk, target in chosen.items() if target is not None}
     if not chosen:
         return {}
@@ -242,17 +253,7 @@ def _status_from_months(leader, target, minutes, now):
         carried += period_total(start) - target_minutes
         start = next_period_start(start, period)
     actual = period_total(current)
-    return {
-        "target": target,
-        "period": period,
-        "period_start": current,
-        "target_minutes": target_minutes,
-        "actual_minutes": actual,
-        "carried_minutes": carried,
-        "to_go_minutes": max(0, target_minutes - carried - actual),
-        "balance_minutes": carried + actual - target_minutes,
-        "percent": min(100, round(100 * actual / target_minutes)) if target_minutes else 0,
-    }
+    return _status(target, current, carried, actual)
 
 
 def targets_by_leader(*, organization):

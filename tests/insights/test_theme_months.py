@@ -88,9 +88,11 @@ def test_rebuild_equals_what_the_services_kept(org, executive):
             acting=executive, learning=learning(executive, when=EDGE - timedelta(days=days)), themes=[queues]
         )
     kept = rows()
+    ThemeMonth.objects.filter(organization=org).delete()  # the rebuild must write them again, not keep them
 
     assert rollups.theme_months_rebuild(organization=org) == len(kept)
     assert rows() == kept
+    assert len(kept) == 3  # not vacuous: February, January and December on the organization's clock
 
 
 def test_the_sweep_catches_up_with_a_moved_engagement_and_a_deleted_learning(org, executive):
@@ -104,11 +106,13 @@ def test_the_sweep_catches_up_with_a_moved_engagement_and_a_deleted_learning(org
     )
     engagement_services.learning_delete(learning=deleted, acting=executive)
     other = OrganizationFactory()
+    stale = ThemeMonth.objects.create(organization=other, theme=ThemeFactory(organization=other), month=EDGE.date())
 
     assert rollups.rollups_sweep(since=since) == 1
 
+    assert ThemeMonth.objects.filter(pk=stale.pk).exists()  # an organization whose log didn't change is left alone
+    stale.delete()
     assert rows() == [("Queues", date(2025, 12, 1), None, 1)]
-    assert other.pk
 
 
 def test_the_sweep_is_a_periodic_task(org):
