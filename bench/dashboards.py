@@ -1,10 +1,11 @@
 """Dashboard server time at scale: the board's, an executive's and a chief of staff's dashboards on PostgreSQL.
 
 For each size (10k, 100k and 1M engagements, 500 leaders) builds a benchmark organization the way
-`seed_demo --leaders 500 --engagements N` does (the same functions: `engagements.demo.seed_large`, then
-`insights.demo.seed_insights_large`), in its own database `gemba_dash_bench`. The database is kept between
-runs: each size is its own organization (its slug names the size), so a size built once is reused;
-`--fresh` drops the database first. After a build: VACUUM (ANALYZE), as autovacuum would leave it.
+`seed_demo --leaders 500 --engagements N` does (the same functions: `engagements.demo.seed_large`, the targets of
+`scheduling.demo.seed_targets_large`, then `insights.demo.seed_insights_large`), in its own database
+`gemba_dash_bench`. The database is kept between runs: each size is its own organization (its slug names the size),
+so a size built once is reused (and given targets if it has none); `--fresh` drops the database first. After a
+build: VACUUM (ANALYZE), as autovacuum would leave it.
 
 Then, with Django's test client (settings `config.settings.local`, DEBUG off, logged in with `force_login`,
 gzip accepted as a browser would), for each size:
@@ -146,6 +147,7 @@ def build(size, leaders, seed):
     from apps.engagements import demo
     from apps.insights import demo as insights_demo
     from apps.organizations.models import Organization
+    from apps.scheduling import demo as schedule_demo
 
     slug = f"bench-l{leaders}-e{size}-s{seed}"
     existing = Organization.objects.filter(slug=slug).first()
@@ -176,6 +178,10 @@ def build(size, leaders, seed):
             )
     else:
         say(f"  reusing {slug}")
+    # Targets (what seed_demo adds to a benchmark organization): cheap, so added to one built before they were.
+    targets = schedule_demo.seed_targets_large(organization=Organization.objects.get(slug=slug), seed=seed)
+    if targets:
+        say(f"  seed_targets_large: {targets} targets")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT engagements_s, insights_s, vacuum_s, built_at FROM bench_seed_times WHERE slug = %s", [slug]

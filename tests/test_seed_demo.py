@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: the Northwind Retail demo, benchmark organizations, and its refusals."""
 
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
+from apps.scheduling.models import Target
 
 NORTHWIND = "northwind"
 BENCH_SLUG = "bench-l20-e500-s7"
@@ -289,6 +291,19 @@ def test_seed_large_builds_a_separate_organization():
     assert Location.objects.filter(organization=bench).count() == 40
     assert Engagement.objects.filter(organization=bench).exclude(leader__organization=bench).count() == 0
     assert org_counts(Organization.objects.get(slug=NORTHWIND)) == northwind_before
+
+
+@pytest.mark.django_db
+def test_seed_large_sets_a_default_target_and_one_in_ten_leaders_own():
+    seed(*BENCH_ARGS)
+
+    bench = Organization.objects.get(slug=BENCH_SLUG)
+    targets = Target.objects.filter(organization=bench)
+    default = targets.get(leader__isnull=True)
+    assert (default.hours, default.period) == (Decimal("8"), "month")
+    own = targets.filter(leader__isnull=False).order_by("leader_id")
+    assert [(t.hours, t.period) for t in own] == [(Decimal("12"), "month"), (Decimal("30"), "quarter")]
+    assert all(t.leader.role == "executive" and t.counts_from.day == 1 for t in own)
 
 
 @pytest.mark.django_db

@@ -18,7 +18,6 @@ from apps.insights import selectors as insight_selectors
 from apps.insights.models import ScoreMetric
 from apps.organizations import selectors as org_selectors
 from apps.scheduling import selectors as schedule_selectors
-from apps.scheduling.models import TargetPeriod
 
 from . import charts
 from .periods import hours, month_add, month_end
@@ -104,20 +103,6 @@ def _feed(d, *, start, end, **query):
 
 
 # --- Hours per leader per month, by kind, and the share on target --------------------------------------
-def _monthly_target_minutes(leaders, organization):
-    """{leader id: (the monthly share of their target in minutes, the first month it counts)}; a quarterly target
-    counts a third a month."""
-    targets = schedule_selectors.targets_by_leader(organization=organization)
-    out = {}
-    for leader in leaders:
-        target = schedule_selectors.target_of(targets, leader.pk)
-        if target is not None:
-            per_period = int(target.hours * 60)
-            share = per_period if target.period == TargetPeriod.MONTH else per_period / 3
-            out[leader.pk] = (share, target.counts_from.replace(day=1))
-    return out
-
-
 def _hours_section(d):
     scope = _scope(d)
     n = max(len(d.leaders), 1)
@@ -127,13 +112,9 @@ def _hours_section(d):
     by_month_kind = {
         (row["month"], row["kind"]): row["minutes"] for row in every_kind if row["kind"] in CUSTOMER_FACING_KINDS
     }
-    per_leader = {"organization": scope["organization"], "members": scope["members"], "active_only": True}
-    # {leader id: [minutes in each month]}
-    by_leader = engagement_selectors.leader_minutes_by_month(**per_leader, months=d.months, region=d.filters.region)
-    # Being on target is about a leader's time anywhere, whatever region the page shows.
-    everywhere = by_leader
-    if d.filters.region is not None:
-        everywhere = engagement_selectors.leader_minutes_by_month(**per_leader, months=d.months)
+    standing = schedule_selectors.target_standing(
+        organization=scope["organization"], months=d.months, members=scope["members"], region=d.filters.region
+    )
     kinds = [k for k in Kind.values if any(by_month_kind.get((m, k)) for m in d.months)]
     today = d.today
     d.charts["hours"] = charts.stacked_bar_chart(
@@ -144,10 +125,7 @@ def _hours_section(d):
         links=lambda i, j: _feed(d, start=d.months[i], end=month_end(d.months[i], today), kind=kinds[j]),
     )
     month_rows = []
-    targets = _monthly_target_minutes(d.leaders, d.organization.pk)
-    on_target_rows = []
-    nothing = [0] * len(d.months)
-    for i, month in enumerate(d.months):
+    for month in d.months:
         total = sum(by_month_kind.get((month, k), 0) for k in kinds)
         month_rows.append(
             [
@@ -157,11 +135,10 @@ def _hours_section(d):
                 Link(hours(total), _feed(d, start=month, end=month_end(month, today))),
             ]
         )
-        with_target = [pk for pk, (_, since) in targets.items() if since <= month]
-        on = sum(1 for pk in with_target if everywhere.get(pk, nothing)[i] >= targets[pk][0])
-        on_target_rows.append(
-            [month.strftime("%b %Y"), len(with_target), on, round(100 * on / len(with_target)) if with_target else None]
-        )
+    on_target_rows = [
+        [month.strftime("%b %Y"), with_target, on, round(100 * on / with_target) if with_target else None]
+        for month, (with_target, on) in zip(d.months, standing.months, strict=True)
+    ]
     d.tables.append(
         Table(
             name="hours-per-month",
@@ -190,25 +167,21 @@ def _hours_section(d):
     )
     shares = [row[3] for row in on_target_rows if row[3] is not None]
     d.summary["on_target_share"] = shares[-1] if shares else None
-    totals = {leader.pk: sum(by_leader.get(leader.pk, nothing)) for leader in d.leaders}
-    first = d.months[0]
-    ranked = sorted(d.leaders, key=lambda leader: (-totals[leader.pk], leader.display_name))
+    nobody = (0, None)
+    ranked = sorted(d.leaders, key=lambda leader: (-standing.leaders.get(leader.pk, nobody)[0], leader.display_name))
     shown = ranked if len(ranked) <= 2 * LEADERS_EACH_END else ranked[:LEADERS_EACH_END] + ranked[-LEADERS_EACH_END:]
-    leader_rows = [
-        [
-            Link(leader.display_name, _link("dashboards:executive", leader=leader.pk)),
-            Link(hours(totals[leader.pk]), _feed(d, start=first, end=today, leader=leader.pk)),
-            hours(totals[leader.pk] / len(d.months)),
-            sum(
-                1
-                for m, minutes in zip(d.months, everywhere.get(leader.pk, nothing), strict=True)
-                if targets[leader.pk][1] <= m and minutes >= targets[leader.pk][0]
-            )
-            if leader.pk in targets
-            else None,
-        ]
-        for leader in shown
-    ]
+    first = d.months[0]
+    leader_rows = []
+    for leader in shown:
+        minutes, months_on_target = standing.leaders.get(leader.pk, nobody)
+        leader_rows.append(
+            [
+                Link(leader.display_name, _link("dashboards:executive", leader=leader.pk)),
+                Link(hours(minutes), _feed(d, start=first, end=today, leader=leader.pk)),
+                hours(minutes / len(d.months)),
+                months_on_target,
+            ]
+        )
     title = "Hours per leader over the period"
     if len(shown) < len(ranked):
         title = f"Most and least hours with customers: {LEADERS_EACH_END} each of {len(ranked)} leaders"
@@ -225,7 +198,7 @@ def _hours_section(d):
             rows=leader_rows,
         )
     )
-    d.summary["hours"] = hours(sum(totals.values()))
+    d.summary["hours"] = hours(sum(minutes for minutes, _ in standing.leaders.values()))
 
 
 # --- Coverage ----------------------------------------------------------------------------------------------

@@ -285,18 +285,3 @@ def rollup_totals(
         .annotate(minutes=Sum("minutes"), engagements=Sum("engagements"), learnings=Sum("learnings"))
         .order_by(*group_by)
     )
-
-
-def leader_minutes_by_month(*, organization, months, members=None, region=None, active_only=False):
-    """{member id: [customer-facing minutes in each of `months`]} (months: first days, consecutive or not), from
-    LeaderMonthTotal: one query, one row per leader, the months pivoted in SQL. `members`, `region` and
-    `active_only` as in rollup_totals; leaders without any time are left out."""
-    qs = LeaderMonthTotal.objects.for_organization(organization).filter(month__gte=min(months), month__lte=max(months))
-    qs = qs.filter(region=region) if region is not None else qs.filter(region__isnull=True)
-    if members is not None:
-        qs = qs.filter(membership_id__in=[getattr(m, "pk", m) for m in members])
-    if active_only:
-        qs = qs.filter(membership__role=Role.EXECUTIVE, membership__is_active=True)
-    columns = {f"m{i}": Sum("minutes", filter=Q(month=month), default=0) for i, month in enumerate(months)}
-    rows = qs.values("membership_id").annotate(**columns).order_by().values_list("membership_id", *columns)
-    return {row[0]: list(row[1:]) for row in rows}

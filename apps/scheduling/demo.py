@@ -73,3 +73,38 @@ def seed_schedule(*, organization, seed=2026, now=None):
     services.sessions_mark_missed(now=now - timedelta(days=rng.randint(2, 3)))
     services.plans_materialize_all(now=now)  # and the full 90 days ahead from today
     return len(executives)
+
+
+def seed_targets_large(*, organization, seed=2026, now=None):
+    """Targets for a benchmark organization, as a real one would have them: a default of 8 hours a month counting
+    from 18 months back (as far as its log goes), and one executive in ten on their own target (12 hours a month
+    or 30 a quarter) counting from a month in the last year. Idempotent: an organization with targets keeps them.
+    Returns how many targets it set."""
+    if Target.objects.filter(organization=organization).exists():
+        return 0
+    rng = random.Random(seed)
+    today = timezone.localdate(now or timezone.now())
+    admin = Membership.objects.filter(organization=organization, role=Role.ADMIN).first()
+    executives = list(Membership.objects.filter(organization=organization, role=Role.EXECUTIVE).order_by("pk"))
+    if admin is None:
+        return 0
+
+    def months_back(n):
+        month = today.year * 12 + today.month - 1 - n
+        return today.replace(year=month // 12, month=month % 12 + 1, day=1)
+
+    services.target_set(
+        organization=organization, acting=admin, hours=Decimal("8"), period="month", counts_from=months_back(18)
+    )
+    own = executives[::10]
+    for index, leader in enumerate(own):
+        hours, period = (Decimal("12"), "month") if index % 2 == 0 else (Decimal("30"), "quarter")
+        services.target_set(
+            organization=organization,
+            acting=admin,
+            hours=hours,
+            period=period,
+            counts_from=months_back(rng.randrange(12)),
+            leader=leader,
+        )
+    return 1 + len(own)

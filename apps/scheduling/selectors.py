@@ -1,14 +1,31 @@
 """Reads for plans and sessions; every read starts from an organization."""
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from apps.engagements.models import CUSTOMER_FACING_KINDS, LeaderMonthTotal, Participant
 from apps.organizations import selectors as org_selectors
+from apps.organizations.models import Membership, Role
 
 from .models import CalendarFeed, Plan, Session, SessionStatus, Target, TargetPeriod
 
@@ -259,3 +276,76 @@ def _status_from_months(leader, target, minutes, now):
 def targets_by_leader(*, organization):
     """{leader id (None: the organization's default): Target}: one query."""
     return {target.leader_id: target for target in Target.objects.for_organization(organization)}
+
+
+# --- Leaders against their targets, month by month (the board) -----------------------------------------
+class TargetStanding(NamedTuple):
+    # {leader id: (customer-facing minutes in the months (and region), months on target; None without a target)}
+    leaders: dict
+    # One (leaders with a target that counts by then, leaders on target) per month, in order.
+    months: list
+
+
+def _target_expressions(organization, through):
+    """(monthly share in minutes, first month it counts) of the target that applies to the member reached by
+    `through` ("" from Membership): their own, else the organization's default, as SQL expressions. A quarterly
+    target counts a third in each of its months."""
+    default = Target.objects.for_organization(organization).filter(leader__isnull=True)
+
+    def field(name, output):
+        return Coalesce(F(f"{through}targets__{name}"), Subquery(default.values(name)[:1]), output_field=output)
+
+    hours = field("hours", DecimalField(max_digits=6, decimal_places=1))
+    period = field("period", CharField())
+    share = Case(When(Exact(period, TargetPeriod.QUARTER), then=hours * 20), default=hours * 60)
+    return share, TruncMonth(field("counts_from", DateField()), output_field=DateField())
+
+
+def target_standing(*, organization, months, members=None, region=None):
+    """How active executives (only `members`, when given) stand against their targets over consecutive `months`
+    (first days, on each leader's clock), from LeaderMonthTotal: two queries, the targets resolved in SQL.
+    On target in a month: that month's minutes anywhere reach the target's monthly share, from the month its
+    counting starts; `region` narrows the minutes only (being on target is about a leader's time anywhere)."""
+    first, last = min(months), max(months)
+    leaders = Membership.objects.for_organization(organization).filter(role=Role.EXECUTIVE, is_active=True)
+    if members is not None:
+        leaders = leaders.filter(pk__in=[getattr(m, "pk", m) for m in members])
+    rollup = LeaderMonthTotal.objects.for_organization(organization).filter(month__gte=first, month__lte=last)
+    everywhere = rollup.filter(region__isnull=True)
+
+    def per_leader(qs, total):
+        return Subquery(
+            qs.filter(membership=OuterRef("pk")).order_by().values("membership").annotate(x=total).values("x")
+        )
+
+    share, since = _target_expressions(organization, "")
+    rows = leaders.annotate(share=share, since=since).annotate(
+        minutes=per_leader(rollup.filter(region=region) if region is not None else everywhere, Sum("minutes")),
+        on_target=per_leader(
+            everywhere.filter(minutes__gte=OuterRef("share"), month__gte=OuterRef("since")), Count("id")
+        ),
+    )
+    standing, counting_from = {}, Counter()
+    for pk, minutes, on_target, share_minutes, since_month in rows.values_list(
+        "pk", "minutes", "on_target", "share", "since"
+    ):
+        has_target = share_minutes is not None
+        standing[pk] = (minutes or 0, (on_target or 0) if has_target else None)
+        if has_target:
+            counting_from[since_month] += 1
+
+    share, since = _target_expressions(organization, "membership__")
+    on_target = dict(
+        everywhere.filter(membership__in=leaders)
+        .annotate(share=share, since=since)
+        .filter(minutes__gte=F("share"), month__gte=F("since"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    by_month = [
+        (sum(n for since_month, n in counting_from.items() if since_month <= month), on_target.get(month, 0))
+        for month in months
+    ]
+    return TargetStanding(standing, by_month)

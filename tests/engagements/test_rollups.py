@@ -270,29 +270,3 @@ def test_each_row_knows_when_its_latest_engagement_started(london):
     log(london, kind="customer_call", when=EDGE - timedelta(days=1))
 
     assert list(LeaderMonth.objects.values_list("last_started_at", flat=True)) == [EDGE - timedelta(days=1)]
-
-
-def test_leader_minutes_by_month_pivots_each_leaders_months_in_one_query(
-    london, oslo, store, north, org, django_assert_num_queries
-):
-    from apps.engagements.selectors import leader_minutes_by_month
-
-    log(london, location=store, minutes=30)  # January for London, at the store (North)
-    log(london, kind="customer_call", minutes=20, when=EDGE + timedelta(days=2))  # February, no place
-    log(london, kind="other", minutes=45, when=EDGE + timedelta(days=3))  # not time with customers
-    log(oslo, location=store, minutes=60)  # February on Oslo's clock
-    gone = MembershipFactory(organization=org, role=Role.EXECUTIVE)
-    log(gone, kind="customer_call", minutes=15)
-    type(gone).objects.filter(pk=gone.pk).update(is_active=False)  # left after logging
-    stranger = MembershipFactory(organization=OrganizationFactory(), role=Role.EXECUTIVE)
-    log(stranger, kind="customer_call", minutes=99)
-
-    with django_assert_num_queries(1):
-        everywhere = leader_minutes_by_month(organization=org.pk, months=[JAN, FEB])
-    assert everywhere == {london.pk: [30, 20], oslo.pk: [0, 60], gone.pk: [15, 0]}
-    assert leader_minutes_by_month(organization=org.pk, months=[JAN, FEB], active_only=True) == {
-        london.pk: [30, 20],
-        oslo.pk: [0, 60],
-    }
-    assert leader_minutes_by_month(organization=org.pk, months=[FEB], region=north) == {oslo.pk: [60]}
-    assert leader_minutes_by_month(organization=org.pk, months=[JAN, FEB], members=[london]) == {london.pk: [30, 20]}

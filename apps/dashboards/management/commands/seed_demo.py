@@ -33,6 +33,7 @@ class Command(BaseCommand):
             if not leaders or leaders < 1 or engagements is None or engagements < 0:
                 raise CommandError("--leaders N (>= 1) and --engagements M (>= 0) go together.")
             result = demo.seed_large(leaders=leaders, engagements=engagements, seed=seed, password=password)
+            schedule_demo.seed_targets_large(organization=result.organization, seed=seed)
             # Themes on the learnings, actions and pilots answering them, scores: what the board reads.
             insights = insights_demo.seed_insights_large(organization=result.organization, seed=seed)
         elapsed = time.perf_counter() - started
