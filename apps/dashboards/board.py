@@ -279,17 +279,16 @@ def _coverage_section(d):
 # --- Themes ------------------------------------------------------------------------------------------------
 def _themes_section(d, start, end):
     organization = d.organization.pk
-    now_counts = insight_selectors.theme_counts(
-        organization=organization, first_month=d.months[0], last_month=d.months[-1], region=d.filters.region
-    )
-    before_first = month_add(d.months[0], -len(d.months))
-    before_counts = insight_selectors.theme_counts(
+    trends = insight_selectors.theme_trends(
         organization=organization,
-        first_month=before_first,
-        last_month=month_add(d.months[0], -1),
+        first_month=d.months[0],
+        last_month=d.months[-1],
+        previous_first_month=month_add(d.months[0], -len(d.months)),
         region=d.filters.region,
     )
-    names = insight_selectors.theme_names(organization=organization)
+    names = {pk: trend.name for pk, trend in trends.items()}
+    now_counts = {pk: trend.now for pk, trend in trends.items() if trend.now}
+    before_counts = {pk: trend.before for pk, trend in trends.items()}
     top = sorted(now_counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))[:TOP_THEMES]
     rising = sorted(
         ((pk, count - before_counts.get(pk, 0)) for pk, count in now_counts.items()),
@@ -390,31 +389,26 @@ def _loop_section(d, start, end):
 
 # --- Leader presence against customer scores -----------------------------------------------------------------
 def _presence_section(d):
-    first_day, last_day = d.months[0], d.today
-    organization = d.organization.pk
-    presence = engagement_selectors.presence_by_location(
-        organization=organization, first_month=first_day, last_month=d.months[-1], region=d.filters.region
-    )
-    scores = insight_selectors.score_averages(
-        organization=organization,
+    first_day = d.months[0]
+    places = insight_selectors.presence_and_scores(
+        organization=d.organization.pk,
         metric=d.filters.metric,
+        first_month=first_day,
+        last_month=d.months[-1],
         first_day=first_day,
-        last_day=last_day,
+        last_day=d.today,
         region=d.filters.region,
     )
-    # {pk: (name, region name)}
-    locations = org_selectors.location_names(organization=organization, ids=set(presence) | set(scores))
     label = ScoreMetric(d.filters.metric).label
     if d.filters.by_region:
         groups = {}
-        for pk, (_name, region_name) in locations.items():
-            key = region_name or "No region"
+        for place in places:
+            key = place.region_name or "No region"
             minutes, score_sum, score_n = groups.get(key, (0, 0, 0))
-            average = scores.get(pk, (None, 0))[0]
             groups[key] = (
-                minutes + presence.get(pk, (0, 0))[0],
-                score_sum + (average or 0),
-                score_n + (1 if average is not None else 0),
+                minutes + place.minutes,
+                score_sum + (place.score or 0),
+                score_n + (1 if place.score is not None else 0),
             )
         rows = [
             [name, hours(minutes), round(float(total / n), 1) if n else None]
@@ -425,11 +419,11 @@ def _presence_section(d):
         feed_link = _link("engagements:feed", period="custom", start=first_day.isoformat())
         rows = [
             [
-                Link(name, f"{scores_link}&location={pk}"),
-                Link(hours(presence.get(pk, (0, 0))[0]), f"{feed_link}&location={pk}"),
-                round(float(scores[pk][0]), 1) if pk in scores else None,
+                Link(place.name, f"{scores_link}&location={place.pk}"),
+                Link(hours(place.minutes), f"{feed_link}&location={place.pk}"),
+                round(float(place.score), 1) if place.score is not None else None,
             ]
-            for pk, (name, _region) in sorted(locations.items(), key=lambda item: (item[1][0], item[0]))
+            for place in places
         ]
     d.tables.append(
         Table(

@@ -18,7 +18,6 @@ from .models import (
     LeaderMonthTotal,
     Learning,
     LocationDay,
-    LocationMonth,
     Participant,
 )
 
@@ -223,46 +222,30 @@ class CoveredPlace(NamedTuple):
 
 
 def location_coverage(*, organization, today, region=None, windows=(30, 90)):
-    """Active locations (as light CoveredPlace rows) with the day of their last visit and their visits in the
-    last 30 and 90 days (on the organization's clock, today included), from LocationDay: two queries."""
-    longest = max(windows)
-    counts = (
-        LocationDay.objects.for_organization(organization)
-        .filter(day__gt=today - timedelta(days=longest), day__lte=today)
-        .values("location_id")
-        .annotate(
-            **{f"visits_{days}": Sum("engagements", filter=Q(day__gt=today - timedelta(days=days))) for days in windows}
-        )
-    )
-    visits = {row["location_id"]: row for row in counts}
-    last = LocationDay.objects.filter(location=OuterRef("pk"), day__lte=today).order_by("-day").values("day")[:1]
+    """Active locations (as light CoveredPlace rows, by name) with the day of their last visit and their visits in
+    the last 30 and 90 days (on the organization's clock, today included), from LocationDay: one query."""
+    days = LocationDay.objects.filter(location=OuterRef("pk"), day__lte=today)
+
+    def visits(since):
+        within = days.filter(day__gt=since).order_by().values("location").annotate(n=Sum("engagements"))
+        return Subquery(within.values("n"))
+
+    counts = {f"visits_{n}": visits(today - timedelta(days=n)) for n in windows}
     locations = Location.objects.for_organization(organization).filter(is_active=True)
     if region is not None:
         locations = locations.filter(region=region)
-    rows = locations.annotate(last_visit=Subquery(last)).order_by("name", "id")
+    last_visit = Subquery(days.order_by("-day").values("day")[:1])
+    rows = (
+        locations.annotate(last_visit=last_visit, **counts)
+        .order_by("name", "id")
+        .values_list("pk", "name", "region_id", "region__name", "last_visit", *counts)
+    )
     return [
         CoveredPlace(
-            pk,
-            name,
-            region_id,
-            region_name or "",
-            last_visit,
-            {days: visits.get(pk, {}).get(f"visits_{days}") or 0 for days in windows},
+            pk, name, region_id, region_name or "", last, dict(zip(windows, (n or 0 for n in seen), strict=True))
         )
-        for pk, name, region_id, region_name, last_visit in rows.values_list(
-            "pk", "name", "region_id", "region__name", "last_visit"
-        )
+        for pk, name, region_id, region_name, last, *seen in rows
     ]
-
-
-def presence_by_location(*, organization, first_month, last_month, region=None):
-    """{location id: (leader minutes, engagements)} at each location in the months [first_month, last_month] (on
-    the organization's clock), from LocationMonth: one query."""
-    qs = LocationMonth.objects.for_organization(organization).filter(month__gte=first_month, month__lte=last_month)
-    if region is not None:
-        qs = qs.filter(location__region=region)
-    rows = qs.values("location_id").annotate(minutes=Sum("minutes"), engagements=Sum("engagements"))
-    return {row["location_id"]: (row["minutes"], row["engagements"]) for row in rows}
 
 
 def rollup_totals(

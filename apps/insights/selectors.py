@@ -6,12 +6,12 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Sum
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.engagements.models import Learning
-from apps.organizations.models import Membership
+from apps.engagements.models import Learning, LocationMonth
+from apps.organizations.models import Location, Membership
 
 from .models import (
     CLOSED_STATUSES,
@@ -42,11 +42,6 @@ def theme_list(*, organization):
         .annotate(learning_count=Count("learning_links"))
         .order_by("name", "id")
     )
-
-
-def theme_names(*, organization):
-    """{theme id: name}: one query, no counting."""
-    return dict(Theme.objects.for_organization(organization).values_list("pk", "name"))
 
 
 def theme_get(*, organization, pk):
@@ -417,11 +412,24 @@ def open_action_counts(*, organization, owners, today=None):
 
 
 # --- Dashboards -----------------------------------------------------------------------------------------
-def theme_counts(*, organization, first_month, last_month, region=None):
-    """{theme id: learnings} confirmed on learnings of [first_month, last_month], from ThemeMonth: one query."""
-    qs = ThemeMonth.objects.for_organization(organization).filter(month__gte=first_month, month__lte=last_month)
+class ThemeTrend(NamedTuple):
+    name: str
+    now: int  # learnings confirmed under the theme in the period
+    before: int  # in the period before it
+
+
+def theme_trends(*, organization, first_month, last_month, previous_first_month, region=None):
+    """{theme id: ThemeTrend} for themes confirmed on learnings of [previous_first_month, last_month], counted in
+    [first_month, last_month] and in the months before `first_month`, from ThemeMonth: one query."""
+    qs = ThemeMonth.objects.for_organization(organization).filter(
+        month__gte=previous_first_month, month__lte=last_month
+    )
     qs = qs.filter(region=region) if region is not None else qs.filter(region__isnull=True)
-    return {row["theme_id"]: row["n"] for row in qs.values("theme_id").annotate(n=Sum("learnings"))}
+    rows = qs.values_list("theme_id", "theme__name").annotate(
+        now=Sum("learnings", filter=Q(month__gte=first_month), default=0),
+        before=Sum("learnings", filter=Q(month__lt=first_month), default=0),
+    )
+    return {pk: ThemeTrend(name, now, before) for pk, name, now, before in rows}
 
 
 class Example(NamedTuple):
@@ -517,13 +525,34 @@ def median_days_to_close(*, organization, start, end):
     return round(sum(d.total_seconds() for d in middle) / len(middle) / 86400, 1)
 
 
-def score_averages(*, organization, metric, first_day, last_day, region=None):
-    """{location id: (average score, periods)} for scores of `metric` whose period overlaps [first_day,
-    last_day]: one query."""
-    qs = CustomerScore.objects.for_organization(organization).filter(
-        metric=metric, period_end__gte=first_day, period_start__lte=last_day
+class PlacePresence(NamedTuple):
+    pk: int
+    name: str
+    region_name: str
+    minutes: int  # leader minutes there in the months
+    score: object  # the average of `metric` over the score periods that overlap the days (a Decimal), or None
+
+
+def presence_and_scores(*, organization, metric, first_month, last_month, first_day, last_day, region=None):
+    """[PlacePresence] by name: each location (in `region`, when given) with leader presence in the months
+    [first_month, last_month] (LocationMonth) or a score of `metric` whose period overlaps [first_day, last_day],
+    its leader minutes and its average score. One query."""
+
+    def per_location(qs, total):
+        return Subquery(qs.filter(location=OuterRef("pk")).order_by().values("location").annotate(x=total).values("x"))
+
+    minutes = per_location(LocationMonth.objects.filter(month__gte=first_month, month__lte=last_month), Sum("minutes"))
+    score = per_location(
+        CustomerScore.objects.filter(metric=metric, period_end__gte=first_day, period_start__lte=last_day),
+        Avg("value"),
     )
+    places = Location.objects.for_organization(organization)
     if region is not None:
-        qs = qs.filter(location__region=region)
-    rows = qs.values("location_id").annotate(average=Avg("value"), periods=Count("id"))
-    return {row["location_id"]: (row["average"], row["periods"]) for row in rows}
+        places = places.filter(region=region)
+    rows = (
+        places.annotate(minutes=minutes, score=score)
+        .filter(Q(minutes__isnull=False) | Q(score__isnull=False))
+        .order_by("name", "pk")
+        .values_list("pk", "name", "region__name", "minutes", "score")
+    )
+    return [PlacePresence(pk, name, region or "", minutes or 0, score) for pk, name, region, minutes, score in rows]

@@ -152,9 +152,3 @@ def executive_names(*, organization, supported_by=None):
         qs = qs.filter(supported_by=supported_by)
     rows = qs.order_by("user__full_name", "user__email").values_list("pk", "user__full_name", "user__email")
     return [Person(pk, name or email) for pk, name, email in rows]
-
-
-def location_names(*, organization, ids):
-    """{location id: (name, region name or "")} for the given locations: one query, no model instances."""
-    rows = Location.objects.for_organization(organization).filter(pk__in=ids).values_list("pk", "name", "region__name")
-    return {pk: (name, region or "") for pk, name, region in rows}

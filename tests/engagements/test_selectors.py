@@ -440,3 +440,32 @@ def test_last_kind_of_a_chief_of_staff_is_what_they_logged(executive, chief_of_s
     # when / then
     assert selectors.last_kind(membership=chief_of_staff) == "front_line_shift"
     assert selectors.last_kind(membership=executive) == "complaint_follow_up"
+
+
+# --- Coverage (the board) -----------------------------------------------------------------------------------
+def test_location_coverage_gives_each_active_place_its_last_visit_and_visits_in_one_query(
+    organization, executive, django_assert_num_queries
+):
+    from apps.engagements.rollups import rollups_rebuild
+    from apps.engagements.selectors import CoveredPlace
+
+    london = ZoneInfo("Europe/London")
+    north = RegionFactory(organization=organization, name="North")
+    oak = LocationFactory(organization=organization, name="Oak", region=north)
+    elm = LocationFactory(organization=organization, name="Elm", region=None)
+    LocationFactory(organization=organization, name="Shut", is_active=False)
+    for day in (date(2026, 1, 2), date(2026, 3, 1), date(2026, 3, 18), date(2026, 3, 18)):
+        entry(executive, datetime.combine(day, datetime.min.time(), tzinfo=london) + timedelta(hours=10), location=oak)
+    entry(executive, datetime(2026, 3, 20, 10, tzinfo=london), location=oak)  # after today
+    rollups_rebuild(organization=organization)
+
+    with django_assert_num_queries(1):
+        places = selectors.location_coverage(organization=organization.pk, today=date(2026, 3, 18))
+
+    assert places == [
+        CoveredPlace(elm.pk, "Elm", None, "", None, {30: 0, 90: 0}),
+        CoveredPlace(oak.pk, "Oak", north.pk, "North", date(2026, 3, 18), {30: 3, 90: 4}),
+    ]
+    assert selectors.location_coverage(organization=organization.pk, today=date(2026, 3, 18), region=north) == [
+        places[1]
+    ]
