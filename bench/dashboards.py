@@ -388,6 +388,13 @@ LOG_SQL = {
           AND e.location_id IS NOT NULL AND e.kind = ANY(%(facing)s)
           AND e.started_at >= %(start)s AND e.started_at < %(month_after)s
         GROUP BY 1""",
+    # Read with the rollups in one statement each (presence with scores, targets with the leaders' months): here
+    # on their own.
+    "scores": """
+        SELECT location_id, AVG(value) FROM insights_customerscore
+        WHERE organization_id = %(org)s AND metric = 'nps' AND period_end >= %(first_day)s AND period_start <= %(today)s
+        GROUP BY 1""",
+    "targets": "SELECT leader_id, hours, period, counts_from FROM scheduling_target WHERE organization_id = %(org)s",
 }
 
 
@@ -417,6 +424,7 @@ def log_baseline(organization, statements, repeats, warmup):
         "zone": organization.time_zone,
         "facing": sorted(CUSTOMER_FACING_KINDS),
         "today": today,
+        "first_day": d.months[0],
         "tomorrow": midnight(today + timedelta(days=1)),
         "start": midnight(d.months[0]),
         "end": midnight(today + timedelta(days=1)),

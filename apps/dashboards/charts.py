@@ -217,9 +217,10 @@ def scatter_chart(*, title, description, points, x_label, y_label, links: Links 
     parts.append(_text((left + right) / 2, x_label_y, _truncate(x_label, 48), anchor="middle", fill=MUTED))
 
     for (index, label, _, _), x, y in zip(kept, xs, ys, strict=True):
+        center = f'cx="{_n(sx(x))}" cy="{_n(sy(y))}"'
         dot = (
-            f'<circle class="chart-hit" cx="{_n(sx(x))}" cy="{_n(sy(y))}" r="16" fill="#ffffff" fill-opacity="0"/>'
-            f'<circle class="chart-point" cx="{_n(sx(x))}" cy="{_n(sy(y))}" r="7" fill="{PALETTE[0]}" '
+            f'<circle class="chart-hit" {center} r="16" fill="#ffffff" fill-opacity="0"/>'
+            f'<circle class="chart-point" {center} r="7" fill="{PALETTE[0]}" '
             'fill-opacity="0.85" stroke="#ffffff" stroke-width="1.5"/>'
         )
         tip = f"{label}: {x_label} {_format(x)}, {y_label} {_format(y)}"

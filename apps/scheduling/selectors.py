@@ -5,20 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DateField,
-    DecimalField,
-    F,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    When,
-)
+from django.db.models import Case, CharField, Count, DateField, DecimalField, F, Min, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -303,49 +290,48 @@ def _target_expressions(organization, through):
 
 def target_standing(*, organization, months, members=None, region=None):
     """How active executives (only `members`, when given) stand against their targets over consecutive `months`
-    (first days, on each leader's clock), from LeaderMonthTotal: two queries, the targets resolved in SQL.
+    (first days, on each leader's clock), from LeaderMonthTotal with the targets resolved in SQL: three queries
+    (who has a target since when; per leader; per month), none reading more than the period's rollup rows.
     On target in a month: that month's minutes anywhere reach the target's monthly share, from the month its
-    counting starts; `region` narrows the minutes only (being on target is about a leader's time anywhere)."""
-    first, last = min(months), max(months)
-    leaders = Membership.objects.for_organization(organization).filter(role=Role.EXECUTIVE, is_active=True)
-    if members is not None:
-        leaders = leaders.filter(pk__in=[getattr(m, "pk", m) for m in members])
-    rollup = LeaderMonthTotal.objects.for_organization(organization).filter(month__gte=first, month__lte=last)
-    everywhere = rollup.filter(region__isnull=True)
-
-    def per_leader(qs, total):
-        return Subquery(
-            qs.filter(membership=OuterRef("pk")).order_by().values("membership").annotate(x=total).values("x")
-        )
-
-    share, since = _target_expressions(organization, "")
-    rows = leaders.annotate(share=share, since=since).annotate(
-        minutes=per_leader(rollup.filter(region=region) if region is not None else everywhere, Sum("minutes")),
-        on_target=per_leader(
-            everywhere.filter(minutes__gte=OuterRef("share"), month__gte=OuterRef("since")), Count("id")
-        ),
+    counting starts; `region` narrows the minutes only (being on target is about a leader's time anywhere).
+    Leaders with neither time in the period nor a target are left out of `leaders`."""
+    member_ids = None if members is None else [getattr(m, "pk", m) for m in members]
+    # Unordered: a membership's default order joins its user, and nothing here needs an order.
+    leaders = Membership.objects.for_organization(organization).filter(role=Role.EXECUTIVE, is_active=True).order_by()
+    rollup = LeaderMonthTotal.objects.for_organization(organization).filter(
+        month__gte=min(months),
+        month__lte=max(months),
+        membership__role=Role.EXECUTIVE,
+        membership__is_active=True,
     )
-    standing, counting_from = {}, Counter()
-    for pk, minutes, on_target, share_minutes, since_month in rows.values_list(
-        "pk", "minutes", "on_target", "share", "since"
-    ):
-        has_target = share_minutes is not None
-        standing[pk] = (minutes or 0, (on_target or 0) if has_target else None)
-        if has_target:
-            counting_from[since_month] += 1
+    if member_ids is not None:
+        leaders, rollup = leaders.filter(pk__in=member_ids), rollup.filter(membership_id__in=member_ids)
 
+    _, since = _target_expressions(organization, "")
+    counting_since = dict(leaders.annotate(since=since).filter(since__isnull=False).values_list("pk", "since"))
     share, since = _target_expressions(organization, "membership__")
-    on_target = dict(
-        everywhere.filter(membership__in=leaders)
-        .annotate(share=share, since=since)
-        .filter(minutes__gte=F("share"), month__gte=F("since"))
-        .order_by()
+    on_target = Q(region__isnull=True, minutes__gte=share, month__gte=since)
+    shown = Q(region=region) if region is not None else Q(region__isnull=True)
+    per_leader = (
+        rollup.filter(shown | Q(region__isnull=True))
+        .values("membership_id")
+        .annotate(shown_minutes=Sum("minutes", filter=shown, default=0), months_on=Count("id", filter=on_target))
+        .values_list("membership_id", "shown_minutes", "months_on")
+    )
+    standing = dict.fromkeys(counting_since, (0, 0))
+    standing.update({pk: (minutes, months_on) for pk, minutes, months_on in per_leader})
+    standing = {pk: (minutes, on if pk in counting_since else None) for pk, (minutes, on) in standing.items()}
+
+    # A conditional count, as above: a plain filter would inner-join the leader's own target and lose the default.
+    per_month = dict(
+        rollup.filter(region__isnull=True)
         .values("month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id", filter=on_target))
         .values_list("month", "n")
     )
+    counts = Counter(counting_since.values())
     by_month = [
-        (sum(n for since_month, n in counting_from.items() if since_month <= month), on_target.get(month, 0))
+        (sum(n for since_month, n in counts.items() if since_month <= month), per_month.get(month, 0))
         for month in months
     ]
     return TargetStanding(standing, by_month)
