@@ -9,23 +9,26 @@ from apps.insights.models import ScoreMetric
 from .board import PERIODS, BoardFilters
 
 
+def team_label(chief_name):
+    return f"{chief_name}'s executives"
+
+
 class ChiefChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_name}'s executives"
+        return team_label(obj.display_name)
 
 
 class _Menu(BaseChoiceIterator):
-    """A model field's choices from one plain query, run when first needed (never for an export) and then kept:
-    left to itself, the field walks a server-side cursor (a round trip per fetch) each time a render looks at
-    its choices, which is more than once."""
+    """A model field's choices from one light query of (pk, *label parts), run when first needed (never for an
+    export) and then kept: left to itself, the field builds a model instance per choice and walks a server-side
+    cursor (a round trip per fetch) each time a render looks at its choices, which is more than once."""
 
-    def __init__(self, field, queryset):
-        self.field, self.queryset, self.items = field, queryset, None
+    def __init__(self, empty_label, rows, label):
+        self.empty_label, self.rows, self.label, self.items = empty_label, rows, label, None
 
     def __iter__(self):
         if self.items is None:
-            label = self.field.label_from_instance
-            self.items = [("", self.field.empty_label), *((obj.pk, label(obj)) for obj in self.queryset)]
+            self.items = [("", self.empty_label), *((pk, self.label(*parts)) for pk, *parts in self.rows)]
         return iter(self.items)
 
 
@@ -45,10 +48,15 @@ class BoardFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, regions, chiefs, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, queryset in (("region", regions), ("team", chiefs)):
-            field = self.fields[name]
-            field.queryset = queryset  # what a submitted choice is checked against
-            field.choices = _Menu(field, queryset)
+        region, team = self.fields["region"], self.fields["team"]
+        # The querysets check a submitted choice; the menus show the same rows, with the labels the fields would give.
+        region.queryset, team.queryset = regions, chiefs
+        region.choices = _Menu(region.empty_label, regions.values_list("pk", "name"), str)
+        team.choices = _Menu(
+            team.empty_label,
+            chiefs.values_list("pk", "user__full_name", "user__email"),
+            lambda full_name, email: team_label(full_name or email),
+        )
 
     def filters(self):
         """BoardFilters from valid data (defaults for what was left empty)."""

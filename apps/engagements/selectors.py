@@ -222,29 +222,36 @@ class CoveredPlace(NamedTuple):
 
 
 def location_coverage(*, organization, today, region=None, windows=(30, 90)):
-    """Active locations (as light CoveredPlace rows, by name) with the day of their last visit and their visits in
-    the last 30 and 90 days (on the organization's clock, today included), from LocationDay: one query."""
-    days = LocationDay.objects.filter(location=OuterRef("pk"), day__lte=today)
-
-    def visits(since):
-        within = days.filter(day__gt=since).order_by().values("location").annotate(n=Sum("engagements"))
-        return Subquery(within.values("n"))
-
-    counts = {f"visits_{n}": visits(today - timedelta(days=n)) for n in windows}
+    """Active locations (as light CoveredPlace rows) with the day of their last visit and their visits in the
+    last 30 and 90 days (on the organization's clock, today included), from LocationDay: two queries (the visits
+    in one grouped read of the last 90 days, which at scale is far cheaper than a count per place)."""
+    longest = max(windows)
+    counts = (
+        LocationDay.objects.for_organization(organization)
+        .filter(day__gt=today - timedelta(days=longest), day__lte=today)
+        .values("location_id")
+        .annotate(
+            **{f"visits_{days}": Sum("engagements", filter=Q(day__gt=today - timedelta(days=days))) for days in windows}
+        )
+    )
+    visits = {row["location_id"]: row for row in counts}
+    last = LocationDay.objects.filter(location=OuterRef("pk"), day__lte=today).order_by("-day").values("day")[:1]
     locations = Location.objects.for_organization(organization).filter(is_active=True)
     if region is not None:
         locations = locations.filter(region=region)
-    last_visit = Subquery(days.order_by("-day").values("day")[:1])
-    rows = (
-        locations.annotate(last_visit=last_visit, **counts)
-        .order_by("name", "id")
-        .values_list("pk", "name", "region_id", "region__name", "last_visit", *counts)
-    )
+    rows = locations.annotate(last_visit=Subquery(last)).order_by("name", "id")
     return [
         CoveredPlace(
-            pk, name, region_id, region_name or "", last, dict(zip(windows, (n or 0 for n in seen), strict=True))
+            pk,
+            name,
+            region_id,
+            region_name or "",
+            last_visit,
+            {days: visits.get(pk, {}).get(f"visits_{days}") or 0 for days in windows},
         )
-        for pk, name, region_id, region_name, last, *seen in rows
+        for pk, name, region_id, region_name, last_visit in rows.values_list(
+            "pk", "name", "region_id", "region__name", "last_visit"
+        )
     ]
 
 

@@ -2,7 +2,6 @@ import html
 
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..exports import NUMERIC_KINDS, format_value
@@ -76,20 +75,33 @@ def _class_attr(column):
 
 @register.simple_tag
 def select_field(bound_field):
-    """A form field's widget; a single <select> built in Python from the widget's own context (its attributes,
-    options and selection, exactly as Django renders them): Django renders each option through a template, and the
-    board's team select has one per chief of staff, which cost more than the rest of the page's Python."""
+    """A form field's widget; a single <select> built in Python with exactly the attributes, options and selection
+    Django's own rendering gives it: Django renders each option through a template (and builds a dict of attributes
+    for each), which for the board's menus cost more than the rest of its form."""
     widget = bound_field.field.widget
     if not isinstance(widget, forms.Select) or widget.allow_multiple_selected:
         return bound_field.as_widget()
-    attrs = bound_field.build_widget_attrs({"id": bound_field.auto_id} if bound_field.auto_id else {})
-    context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
-    groups = []
-    for group_name, choices, _index in context["optgroups"]:
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>', ((o["value"], flatatt(o["attrs"]), o["label"]) for o in choices)
-        )
-        groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, options) if group_name else options)
-    return format_html(
-        '<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), mark_safe("".join(groups))
+    attrs = widget.build_attrs(
+        widget.attrs, bound_field.build_widget_attrs({"id": bound_field.auto_id} if bound_field.auto_id else {})
     )
+    wanted, chosen = set(widget.format_value(bound_field.value())), False
+    groups = []
+    for value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            options, chosen = _options(label, wanted, chosen)
+            groups.append(f'<optgroup label="{_escape(value)}">{options}</optgroup>')
+        else:
+            options, chosen = _options([(value, label)], wanted, chosen)
+            groups.append(options)
+    return mark_safe(f'<select name="{_escape(bound_field.html_name)}"{flatatt(attrs)}>{"".join(groups)}</select>')
+
+
+def _options(choices, wanted, chosen):
+    """<option>s as Django's Select renders them: only the first option whose value was chosen is selected."""
+    out = []
+    for value, label in choices:
+        value = "" if value is None else str(value)
+        selected = not chosen and value in wanted
+        chosen = chosen or selected
+        out.append(f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>')
+    return "".join(out), chosen
