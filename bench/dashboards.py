@@ -15,7 +15,10 @@ gzip accepted as a browser would), for each size:
 - side by side, "the raw SQL that computes the same numbers", read two ways. (1) The statements the board request ran
   (captured; the session, user and membership lookups included), re-run exactly on the same connection with a
   raw psycopg cursor (rows fetched; a server-side cursor's SELECT run as is), 3 warm-ups then 20 times: the
-  median total, and board time / raw SQL time: what Django and the page's Python add to their SQL. (2) The same
+  median total, and board time / raw SQL time: what Django and the page's Python add to their SQL. Beside it the
+  framework's floor: the same statements run through Django's cursor by a view at the board's depth (same
+  middleware, session and decorator) that renders the base template with nothing in it; board - floor is what
+  building and rendering the page itself costs. (2) The same
   figures computed from the log itself, without the rollups (LOG_SQL, in place of the rollup reads; the other
   statements as captured), timed the same way, with a check that they give the board's numbers: board time / log
   SQL time is what the rollups save over plain SQL;
@@ -489,6 +492,75 @@ def short(sql, width=150):
     return sql if len(sql) <= width else sql[: width - 3] + "..."
 
 
+# The framework's floor: the board's URL answered by a view that runs the board's statements through Django's own
+# cursor and renders the base template with nothing in it (same middleware, session, decorator, context processors
+# and gzip). What it adds to the raw SQL is what Django costs before any page is built; the board minus the floor is
+# what building and rendering the page costs.
+FLOOR_URL = "/bench-floor/"
+FLOOR_STATEMENTS = []
+
+
+def floor_view(request):
+    from django.db import connection
+    from django.shortcuts import render
+
+    with connection.cursor() as cursor:
+        for sql in FLOOR_STATEMENTS:
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+    return render(request, "base.html", {})
+
+
+def floor_urls():
+    """A URLconf with the floor view in front of the site's own (installed once, as module `bench_floor_urls`)."""
+    import types
+
+    from django.urls import include, path
+
+    from apps.organizations.decorators import membership_required
+
+    module = types.ModuleType("bench_floor_urls")
+    module.urlpatterns = [
+        path(FLOOR_URL.strip("/") + "/", membership_required()(floor_view)),
+        path("", include("config.urls")),
+    ]
+    sys.modules["bench_floor_urls"] = module
+    return "bench_floor_urls"
+
+
+TIMESTAMP = re.compile(r"'\d{4}-\d{2}-\d{2} [\d:.]+[+-]\d{2}:\d{2}'")
+
+
+def _timeless(sql):
+    return TIMESTAMP.sub("'…'", sql)
+
+
+def framework_floor(client, statements, requests, warmup):
+    """Median and p90 (s) of the floor request running `statements` less those it runs by itself (the session, user
+    and membership lookups, the base template's), and how many it ran."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    with override_settings(ROOT_URLCONF=floor_urls()):
+        FLOOR_STATEMENTS.clear()
+        with CaptureQueriesContext(connection) as own:
+            assert client.get(FLOOR_URL, **HEADERS).status_code == 200
+        own_sql = [q["sql"] for q in own.captured_queries]  # read once: the log is a bounded deque
+        # The session lookup carries the moment it ran: compare statements without their timestamps.
+        left = Counter(map(_timeless, statements)) - Counter(map(_timeless, own_sql))
+        for sql in statements:  # in the board's order
+            if left[_timeless(sql)]:
+                left[_timeless(sql)] -= 1
+                FLOOR_STATEMENTS.append(sql)
+        times = timed_gets(client, FLOOR_URL, requests, warmup)
+    ran = len(own_sql) + len(FLOOR_STATEMENTS)
+    FLOOR_STATEMENTS.clear()
+    return times, ran
+
+
 def measure(organization, *, requests, warmup, explain_slowest):
     from django.test import Client
 
@@ -530,6 +602,14 @@ def measure(organization, *, requests, warmup, explain_slowest):
             f"{len(statements)} statements re-run with a raw psycopg cursor"
             f"{f' ({skipped} writes skipped)' if skipped else ''}"
             f"; board / raw SQL = {out['ratio']:.2f}"
+        )
+        floor_times, floor_count = framework_floor(client, statements, requests, warmup)
+        out["floor"] = ms(statistics.median(floor_times))
+        say(
+            f"  {'floor':15} median {out['floor']:7.1f} ms  p90 {ms(p90(floor_times)):7.1f} ms  the same "
+            f"{floor_count} statements through Django's cursor in a request that builds no page (base template only): "
+            f"floor / raw SQL = {out['floor'] / out['raw']:.2f}; the board's page itself (board - floor) "
+            f"{out['board']['median'] - out['floor']:.1f} ms"
         )
         log_totals, log_count, checks = log_baseline(organization, statements, requests, warmup)
         out["log"] = ms(statistics.median(log_totals))
