@@ -113,7 +113,10 @@ def _hours_section(d):
         (row["month"], row["kind"]): row["minutes"] for row in every_kind if row["kind"] in CUSTOMER_FACING_KINDS
     }
     standing = schedule_selectors.target_standing(
-        organization=scope["organization"], months=d.months, members=scope["members"], region=d.filters.region
+        organization=scope["organization"],
+        months=d.months,
+        leaders=[leader.pk for leader in d.leaders],
+        region=d.filters.region,
     )
     kinds = [k for k in Kind.values if any(by_month_kind.get((m, k)) for m in d.months)]
     today = d.today

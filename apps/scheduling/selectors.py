@@ -5,14 +5,12 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, DateField, DecimalField, F, Min, Q, Subquery, Sum, When
-from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
-from django.db.models.lookups import Exact
+from django.db.models import Case, Count, DateField, DecimalField, F, Min, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from apps.engagements.models import CUSTOMER_FACING_KINDS, LeaderMonthTotal, Participant
 from apps.organizations import selectors as org_selectors
-from apps.organizations.models import Membership, Role
 
 from .models import CalendarFeed, Plan, Session, SessionStatus, Target, TargetPeriod
 
@@ -273,43 +271,46 @@ class TargetStanding(NamedTuple):
     months: list
 
 
-def _target_expressions(organization, through):
-    """(monthly share in minutes, first month it counts) of the target that applies to the member reached by
-    `through` ("" from Membership): their own, else the organization's default, as SQL expressions. A quarterly
-    target counts a third in each of its months."""
-    default = Target.objects.for_organization(organization).filter(leader__isnull=True)
-
-    def field(name, output):
-        return Coalesce(F(f"{through}targets__{name}"), Subquery(default.values(name)[:1]), output_field=output)
-
-    hours = field("hours", DecimalField(max_digits=6, decimal_places=1))
-    period = field("period", CharField())
-    share = Case(When(Exact(period, TargetPeriod.QUARTER), then=hours * 20), default=hours * 60)
-    return share, TruncMonth(field("counts_from", DateField()), output_field=DateField())
-
-
-def target_standing(*, organization, months, members=None, region=None):
-    """How active executives (only `members`, when given) stand against their targets over consecutive `months`
-    (first days, on each leader's clock), from LeaderMonthTotal with the targets resolved in SQL: three queries
-    (who has a target since when; per leader; per month), none reading more than the period's rollup rows.
-    On target in a month: that month's minutes anywhere reach the target's monthly share, from the month its
-    counting starts; `region` narrows the minutes only (being on target is about a leader's time anywhere).
-    Leaders with neither time in the period nor a target are left out of `leaders`."""
-    member_ids = None if members is None else [getattr(m, "pk", m) for m in members]
-    # Unordered: a membership's default order joins its user, and nothing here needs an order.
-    leaders = Membership.objects.for_organization(organization).filter(role=Role.EXECUTIVE, is_active=True).order_by()
-    rollup = LeaderMonthTotal.objects.for_organization(organization).filter(
-        month__gte=min(months),
-        month__lte=max(months),
-        membership__role=Role.EXECUTIVE,
-        membership__is_active=True,
+def _target_expressions(default):
+    """(monthly share in minutes, first month it counts) of the target that applies to the leader of a rollup row:
+    their own (joined), else `default` (the organization's, or None), as SQL expressions. A quarterly target counts
+    a third in each of its months."""
+    hours = F("membership__targets__hours")
+    own_share = Case(When(membership__targets__period=TargetPeriod.QUARTER, then=hours * 20), default=hours * 60)
+    own_since = TruncMonth("membership__targets__counts_from", output_field=DateField())
+    if default is None:
+        return own_share, own_since
+    default_share, default_since = _monthly_share(default), default.counts_from.replace(day=1)
+    no_own = Q(membership__targets__isnull=True)
+    return (
+        Case(When(no_own, then=Value(default_share)), default=own_share, output_field=DecimalField()),
+        Case(When(no_own, then=Value(default_since)), default=own_since, output_field=DateField()),
     )
-    if member_ids is not None:
-        leaders, rollup = leaders.filter(pk__in=member_ids), rollup.filter(membership_id__in=member_ids)
 
-    _, since = _target_expressions(organization, "")
-    counting_since = dict(leaders.annotate(since=since).filter(since__isnull=False).values_list("pk", "since"))
-    share, since = _target_expressions(organization, "membership__")
+
+def _monthly_share(target):
+    minutes = target.hours * 60
+    return minutes / 3 if target.period == TargetPeriod.QUARTER else minutes
+
+
+def target_standing(*, organization, months, leaders, region=None):
+    """How `leaders` (executives' ids) stand against their targets over consecutive `months` (first days, on each
+    leader's clock), from LeaderMonthTotal with each leader's target (their own, else the organization's default)
+    resolved in SQL: three queries (the targets; per leader; per month), none reading more than the period's
+    rollup rows. On target in a month: that month's minutes anywhere reach the target's monthly share, from the
+    month its counting starts; `region` narrows the minutes only (being on target is about a leader's time
+    anywhere). Leaders with neither time in the period nor a target are left out of `leaders`."""
+    leaders = list(leaders)
+    targets = targets_by_leader(organization=organization)
+    counting_since = {}
+    for pk in leaders:
+        target = target_of(targets, pk)
+        if target is not None:
+            counting_since[pk] = target.counts_from.replace(day=1)
+    rollup = LeaderMonthTotal.objects.for_organization(organization).filter(
+        month__gte=min(months), month__lte=max(months), membership_id__in=leaders
+    )
+    share, since = _target_expressions(targets.get(None))
     on_target = Q(region__isnull=True, minutes__gte=share, month__gte=since)
     shown = Q(region=region) if region is not None else Q(region__isnull=True)
     per_leader = (
@@ -321,7 +322,6 @@ def target_standing(*, organization, months, members=None, region=None):
     standing = dict.fromkeys(counting_since, (0, 0))
     standing.update({pk: (minutes, months_on) for pk, minutes, months_on in per_leader})
     standing = {pk: (minutes, on if pk in counting_since else None) for pk, (minutes, on) in standing.items()}
-
     # A conditional count, as above: a plain filter would inner-join the leader's own target and lose the default.
     per_month = dict(
         rollup.filter(region__isnull=True)

@@ -1,5 +1,5 @@
 """Leaders against their targets month by month (the board's "share on target" and "months on target"), from the
-monthly rollups with the targets resolved in SQL."""
+monthly rollups with each leader's target resolved in SQL."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from apps.engagements.rollups import rollups_rebuild
+from apps.organizations.models import Membership
 from apps.scheduling import selectors, services
 from tests.engagements.factories import EngagementFactory
 from tests.organizations.factories import LocationFactory, MembershipFactory, OrganizationFactory, RegionFactory
@@ -21,6 +22,10 @@ def log(leader, when, minutes, *, kind="store_visit", location=None):
     return EngagementFactory(
         organization=leader.organization, leader=leader, started_at=when, duration_minutes=minutes, kind=kind, **extra
     )
+
+
+def ids(leaders):
+    return [leader.pk for leader in leaders]
 
 
 @pytest.fixture
@@ -61,7 +66,7 @@ def team(organization, admin_member, north):
 def test_each_month_and_each_leader(organization, team):
     mona, quinn, ida = team
 
-    standing = selectors.target_standing(organization=organization.pk, months=MONTHS)
+    standing = selectors.target_standing(organization=organization.pk, months=MONTHS, leaders=ids(team))
 
     # March: Mona and Ida count (Quinn's own target starts in April); April and May: all three.
     assert standing.months == [(2, 1), (3, 0), (3, 1)]
@@ -71,16 +76,18 @@ def test_each_month_and_each_leader(organization, team):
 def test_a_region_narrows_the_minutes_not_being_on_target(organization, team, north):
     mona, quinn, ida = team
 
-    standing = selectors.target_standing(organization=organization.pk, months=MONTHS, region=north.region)
+    standing = selectors.target_standing(
+        organization=organization.pk, months=MONTHS, leaders=ids(team), region=north.region
+    )
 
     assert standing.months == [(2, 1), (3, 0), (3, 1)]
     assert standing.leaders == {mona.pk: (300, 1), quinn.pk: (600, 1), ida.pk: (0, 0)}
 
 
-def test_members_only(organization, team):
+def test_only_the_leaders_asked_for(organization, team):
     _, quinn, _ = team
 
-    standing = selectors.target_standing(organization=organization.pk, months=MONTHS, members=[quinn])
+    standing = selectors.target_standing(organization=organization.pk, months=MONTHS, leaders=[quinn.pk])
 
     assert standing.months == [(0, 0), (1, 0), (1, 1)]
     assert standing.leaders == {quinn.pk: (1500, 1)}
@@ -88,28 +95,32 @@ def test_members_only(organization, team):
 
 def test_without_any_target_nobody_counts(organization, executive):
     log(executive, datetime(2026, 4, 10, 10, tzinfo=UTC), 600)
-    MembershipFactory(organization=organization, role="executive")  # no time, no target: left out
+    idle = MembershipFactory(organization=organization, role="executive")  # no time, no target: left out
     rollups_rebuild(organization=organization)
 
-    standing = selectors.target_standing(organization=organization.pk, months=MONTHS)
+    standing = selectors.target_standing(organization=organization.pk, months=MONTHS, leaders=[executive.pk, idle.pk])
 
     assert standing.months == [(0, 0), (0, 0), (0, 0)]
     assert standing.leaders == {executive.pk: (600, None)}
 
 
-def test_only_active_executives_of_the_organization(organization, team):
-    mona, quinn, ida = team
-    ida.is_active = False
-    ida.save()
-    MembershipFactory(organization=organization, role="chief_of_staff")
+def test_another_organizations_targets_and_rows_do_not_count(organization, team):
     elsewhere = MembershipFactory(organization=OrganizationFactory(), role="executive")
+    other_admin = MembershipFactory(organization=elsewhere.organization, role="admin")
+    services.target_set(
+        organization=elsewhere.organization,
+        acting=other_admin,
+        hours=Decimal("1"),
+        period="month",
+        counts_from=date(2026, 1, 1),
+    )
     log(elsewhere, datetime(2026, 4, 10, 10, tzinfo=UTC), 600)
     rollups_rebuild(organization=elsewhere.organization)
 
-    standing = selectors.target_standing(organization=organization.pk, months=MONTHS)
+    standing = selectors.target_standing(organization=organization.pk, months=MONTHS, leaders=ids(team))
 
-    assert standing.months == [(1, 1), (2, 0), (2, 1)]
-    assert set(standing.leaders) == {mona.pk, quinn.pk}
+    assert standing.months == [(2, 1), (3, 0), (3, 1)]
+    assert standing.leaders == {team[0].pk: (959, 1), team[1].pk: (1500, 1), team[2].pk: (0, 0)}
 
 
 @pytest.mark.parametrize("extra", [0, 12])
@@ -118,7 +129,9 @@ def test_three_queries_whatever_the_number_of_leaders(organization, team, extra,
         log(MembershipFactory(organization=organization, role="executive"), datetime(2026, 4, 2, tzinfo=UTC), 500)
     rollups_rebuild(organization=organization)
 
+    leaders = ids(Membership.objects.filter(organization=organization, role="executive"))
+
     with django_assert_num_queries(3):
-        standing = selectors.target_standing(organization=organization.pk, months=MONTHS)
+        standing = selectors.target_standing(organization=organization.pk, months=MONTHS, leaders=leaders)
 
     assert standing.months[1] == (3 + extra, extra)
