@@ -561,6 +561,17 @@ def framework_floor(client, statements, requests, warmup):
     return times, ran
 
 
+def machine_probe():
+    """Milliseconds for a fixed CPU-bound loop: how fast the machine runs Python right now."""
+    times = []
+    for _ in range(5):
+        started, total = time.perf_counter(), 0
+        for i in range(3_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return ms(statistics.median(times))
+
+
 def measure(organization, *, requests, warmup, explain_slowest):
     from django.test import Client
 
@@ -576,6 +587,10 @@ def measure(organization, *, requests, warmup, explain_slowest):
     )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     say(f"  load average before measuring: {load} ({os.cpu_count()} CPUs; other work on the machine skews the times)")
+    say(
+        f"  machine speed: a fixed pure-Python loop (3M additions) took {machine_probe():.0f} ms (median of 5); this "
+        "machine's speed drifts by up to 2x between runs, so compare figures taken beside the same probe"
+    )
     out = {}
     for name, member, url in pages:
         client = Client()
