@@ -20,6 +20,7 @@ from apps.organizations.models import Location, Membership, Organization, Region
 
 from . import rollups
 from .models import CustomerType, Engagement, Kind, Learning, LearningKind, Participant
+from .services import participant_for
 
 DEMO_SLUG = "northwind"
 DEMO_TIME_ZONE = "Europe/London"
@@ -268,16 +269,7 @@ def _engagements(*, organization, rng, executives, cos_for, locations, total, da
             for engagement, (leader, others, minutes) in zip(rows, extras, strict=True):
                 for member in [leader, *others]:
                     own = minutes if member is leader or rng.random() < 0.8 else max(15, minutes - 60)
-                    participants.append(
-                        Participant(
-                            organization=organization,
-                            engagement=engagement,
-                            membership=member,
-                            minutes=own,
-                            started_at=engagement.started_at,
-                            kind=engagement.kind,
-                        )
-                    )
+                    participants.append(participant_for(engagement, membership=member, minutes=own))
                 for _ in range(_weighted(rng, [(0, 15), (1, 50), (2, 25), (3, 10)])):
                     kind, text, quote = _learning(rng)
                     author = leader if not others or rng.random() < 0.6 else rng.choice(others)

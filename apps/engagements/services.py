@@ -57,6 +57,19 @@ def _existing_for_uuid(*, logged_by, client_uuid):
     return existing
 
 
+def participant_for(engagement, *, membership, minutes):
+    """A (not yet saved) participant of `engagement`, with the copies of its start and kind that the model keeps
+    true (see Participant)."""
+    return Participant(
+        organization_id=engagement.organization_id,
+        engagement=engagement,
+        membership=membership,
+        minutes=minutes,
+        started_at=engagement.started_at,
+        kind=engagement.kind,
+    )
+
+
 def engagement_create(
     *,
     logged_by,
@@ -107,15 +120,7 @@ def engagement_create(
         with transaction.atomic():
             engagement.save()
             Participant.objects.bulk_create(
-                Participant(
-                    organization=organization,
-                    engagement=engagement,
-                    membership=m,
-                    minutes=duration_minutes,
-                    started_at=engagement.started_at,
-                    kind=engagement.kind,
-                )
-                for m in [leader, *others]
+                participant_for(engagement, membership=m, minutes=duration_minutes) for m in [leader, *others]
             )
             for item in learnings:
                 learning = Learning(organization=organization, engagement=engagement, author=leader, **item)
@@ -165,14 +170,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
         engagement.participants.exclude(membership_id__in=keep).delete()
         present = set(engagement.participants.values_list("membership_id", flat=True))
         Participant.objects.bulk_create(
-            Participant(
-                organization=organization,
-                engagement=engagement,
-                membership=m,
-                minutes=engagement.duration_minutes,
-                started_at=engagement.started_at,
-                kind=engagement.kind,
-            )
+            participant_for(engagement, membership=m, minutes=engagement.duration_minutes)
             for m in others
             if m.pk not in present
         )

@@ -4,6 +4,7 @@ import random
 from datetime import time, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -82,16 +83,15 @@ def seed_targets_large(*, organization, seed=2026, now=None):
     Returns how many targets it set."""
     if Target.objects.filter(organization=organization).exists():
         return 0
-    rng = random.Random(seed)
-    today = timezone.localdate(now or timezone.now())
     admin = Membership.objects.filter(organization=organization, role=Role.ADMIN).first()
-    executives = list(Membership.objects.filter(organization=organization, role=Role.EXECUTIVE).order_by("pk"))
     if admin is None:
         return 0
+    rng = random.Random(seed)
+    this_month = timezone.localdate(now or timezone.now()).replace(day=1)
+    executives = list(Membership.objects.filter(organization=organization, role=Role.EXECUTIVE).order_by("pk"))
 
     def months_back(n):
-        month = today.year * 12 + today.month - 1 - n
-        return today.replace(year=month // 12, month=month % 12 + 1, day=1)
+        return this_month - relativedelta(months=n)
 
     services.target_set(
         organization=organization, acting=admin, hours=Decimal("8"), period="month", counts_from=months_back(18)
