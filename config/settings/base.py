@@ -140,6 +140,8 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # The exchange tables; kombu's default is `control/` in the working directory (the repository root).
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
