@@ -92,15 +92,33 @@ def csv_response(*, filename: str, tables: list[Table]) -> HttpResponse:
     return _attachment(content, content_type="text/csv; charset=utf-8", filename=f"{filename}.csv")
 
 
+# What a shortened sheet name must not end with: a dangling separator reads as a cut.
+SHEET_TITLE_TRAILING = " \t,;:-–·'"
+
+
+def _shorten(text, limit):
+    """`text` in at most `limit` characters, cut after a whole word (a single longer word is cut), with no
+    separator left dangling at the end."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if text[limit].isalnum() and cut[-1].isalnum():
+        space = cut.rfind(" ")
+        if space > 0:
+            cut = cut[:space]
+    return cut.rstrip(SHEET_TITLE_TRAILING) or text[:limit]
+
+
 def sheet_title(title, taken):
-    """A valid Excel sheet name for `title`, unique (Excel ignores case) among `taken`, which it joins."""
+    """A valid Excel sheet name for `title` (at most 31 characters, cut at a word), unique (Excel ignores case)
+    among `taken`, which it joins."""
     base = INVALID_SHEET_CHARS_RE.sub("-", title).strip().strip("'") or "Sheet"
-    candidate = base[:SHEET_TITLE_MAX]
+    candidate = _shorten(base, SHEET_TITLE_MAX)
     number = 1
     while candidate.casefold() in taken:
         number += 1
         suffix = f" ({number})"
-        candidate = base[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
+        candidate = _shorten(base, SHEET_TITLE_MAX - len(suffix)) + suffix
     taken.add(candidate.casefold())
     return candidate
 
