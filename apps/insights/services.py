@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.spreadsheets import unneutralize_formula
 from apps.organizations.models import Location
 
 from . import reminders, rollups
@@ -543,7 +544,8 @@ def _metric_from(text):
 def _score_from_row(*, line, row, locations, organization, acting, report):
     """An unsaved score from one CSV row, or None with the row's problems added to `report`."""
     problems = []
-    location = locations.get(row.get("location", "").strip().lower())
+    # The template writes a code such as "=1+1" as "'=1+1" (text, not a formula): read back as typed.
+    location = locations.get(unneutralize_formula(row.get("location", "").strip()).strip().lower())
     if location is None:
         problems.append(ImportProblem(line, "location", f"No location with code or name {row.get('location')!r}."))
     metric = _metric_from(row.get("metric", ""))

@@ -19,7 +19,7 @@ from apps.notifications.models import ReminderKind
 from apps.organizations.models import Membership, Role
 
 from .models import Session, SessionStatus
-from .selectors import target_status
+from .selectors import ON_TARGET_MEANING, target_status
 
 MISSING_ENTRY_AFTER = timedelta(hours=4)
 
@@ -115,16 +115,17 @@ def reminders_resync_changed_preferences(*, since, now=None):
 
 
 def under_target_nudges(*, now=None):
-    """Weekly: each executive behind their target, and their chiefs of staff, get one nudge this week."""
+    """Weekly: each executive not on target this month (`selectors.on_target`: this month's time against the month's
+    target, nothing carried in counted), and their chiefs of staff, get one nudge this week."""
     now = now or timezone.now()
     year, week, _ = now.isocalendar()
     sent = 0
     executives = Membership.objects.filter(role=Role.EXECUTIVE, is_active=True).select_related("user", "organization")
     for leader in executives:
         status = target_status(leader=leader, now=now)
-        if status is None or status["to_go_minutes"] == 0:
+        if status is None or status["on_target"] is not False:
             continue
-        to_go = status["to_go_minutes"]
+        to_go = status["month_to_go_minutes"]
         hours = f"{to_go // 60} h {to_go % 60:02d} min" if to_go >= 60 else f"{to_go} min"
         for recipient in [leader, *_supporters(leader)]:
             notification_services.reminder_schedule(
@@ -132,9 +133,9 @@ def under_target_nudges(*, now=None):
                 kind=ReminderKind.UNDER_TARGET,
                 source_key=f"target:{leader.pk}:{year}-W{week:02d}",
                 due_at=now,
-                title=f"{leader.display_name}: {hours} of customer time to go",
-                body=f"{status['actual_minutes'] // 60} h so far against {status['target_minutes'] // 60} h "
-                f"{status['target'].get_period_display()}, balance carried in included.",
+                title=f"{leader.display_name}: {hours} of customer time to go this month",
+                body=f"{status['month_minutes'] // 60} h so far this month against "
+                f"{status['month_target_minutes'] // 60} h. {ON_TARGET_MEANING}",
                 url=f"{reverse('scheduling:schedule')}?leader={leader.pk}",
             )
             sent += 1
