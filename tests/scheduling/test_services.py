@@ -305,7 +305,5 @@ def test_this_and_following_keeps_a_skipped_session_skipped_and_its_reminders_in
         (sessions[6].pk, "cancelled")
     ]
     assert Session.objects.filter(occurrence_date=sessions[6].occurrence_date).count() == 1
-    titles = set(
-        Reminder.objects.filter(source_key=f"session:{sessions[5].pk}:after").values_list("title", "status")
-    )
+    titles = set(Reminder.objects.filter(source_key=f"session:{sessions[5].pk}:after").values_list("title", "status"))
     assert titles == {("What did you learn? Store walk", "pending")}
