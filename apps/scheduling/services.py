@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.core.dates import check_day
 from apps.engagements import services as engagement_services
 from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for, can_manage_organization
@@ -74,6 +75,8 @@ def plan_create(
     _require_scheduler(created_by, leader)
     organization = leader.organization
     _validate_places(organization=organization, location=location, region=region)
+    check_day(start_date, field="start_date")
+    check_day(end_date, field="end_date")
     plan = Plan(
         organization=organization,
         leader=leader,
@@ -214,6 +217,7 @@ def plan_update(*, plan, acting, scope=Scope.ALL, session=None, now=None, **fiel
     if unknown:
         raise ValueError(f"not plan fields: {sorted(unknown)}")
     _validate_places(organization=plan.organization, location=fields.get("location"), region=fields.get("region"))
+    check_day(fields.get("end_date"), field="end_date")
     now = now or timezone.now()
     before = (plan.label, plan.kind, list(plan.reminder_lead_minutes))
     if scope == Scope.ALL:
@@ -278,6 +282,8 @@ def session_reschedule(*, session, acting, local_date, local_time, duration_minu
     _check_session_change(session, acting)
     if location is not None and location.organization_id != session.organization_id:
         raise ValidationError({"location": "Choose a location of your organization."})
+    # Out of these bounds its reminders would fall outside the calendar datetime can count.
+    check_day(local_date, field="date")
     zone = ZoneInfo(session.plan.time_zone)
     starts_at = datetime.combine(local_date, local_time).replace(tzinfo=zone, fold=0).astimezone(UTC)
     session.starts_at = starts_at
@@ -368,6 +374,7 @@ def target_set(*, organization, acting, hours, period, counts_from, leader=None)
         organization=organization, leader=leader
     )
     # Balances run in whole periods (the dashboards read monthly rollups): a date counts from its period's start.
+    check_day(counts_from, field="counts_from")
     if counts_from is not None and period in TargetPeriod.values:
         counts_from = period_start(counts_from, period)
     target.hours, target.period, target.counts_from = hours, period, counts_from
