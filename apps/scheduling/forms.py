@@ -96,8 +96,13 @@ class PlanForm(PlanFieldsMixin):
         "notes",
     ]
 
+    # The fields that only one cadence reads: the page shows each only while its cadence is chosen.
+    CADENCE_FIELDS = {"interval": Cadence.EVERY_N_WEEKS, "custom_rule": Cadence.CUSTOM}
+
     def __init__(self, *args, leaders, locations, regions, default_zone, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, cadence in self.CADENCE_FIELDS.items():
+            self.fields[name].cadence = cadence
         self.fields["leader"].queryset = leaders
         self.setup_places(locations=locations, regions=regions)
         if not self.is_bound:
@@ -114,7 +119,12 @@ class PlanForm(PlanFieldsMixin):
         if start and end and end < start:
             self.add_error("end_date", "The end must be on or after the first session.")
         cadence = cleaned.get("cadence")
-        if cadence == Cadence.EVERY_N_WEEKS and not cleaned.get("interval"):
+        for name, its_cadence in self.CADENCE_FIELDS.items():
+            if cadence != its_cadence:
+                # Hidden on the page and not used: whatever it holds is no reason to refuse the plan.
+                self._errors.pop(name, None)
+                cleaned[name] = self.fields[name].to_python("")
+        if cadence == Cadence.EVERY_N_WEEKS and not cleaned.get("interval") and "interval" not in self.errors:
             self.add_error("interval", "Enter every how many weeks (2 to 12).")
         if cadence == Cadence.CUSTOM:
             try:

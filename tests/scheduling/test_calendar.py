@@ -198,3 +198,14 @@ def test_renaming_a_plan_bumps_the_sequence_of_every_coming_session(client, exec
     title = f"Customer time: Store walk · {executive.display_name}"
     assert {(int(e["sequence"]), str(e["summary"])) for key, e in after.items() if key != uid(moved)} == {(1, title)}
     assert (int(after[uid(moved)]["sequence"]), str(after[uid(moved)]["summary"])) == (2, title)
+
+
+def test_the_first_link_says_it_is_ready_and_only_a_replacement_mentions_an_old_one(client_for, executive):
+    client = client_for(executive)
+
+    first = client.post("/schedule/calendar/", {"action": "rotate"}, follow=True).content.decode()
+    second = client.post("/schedule/calendar/", {"action": "rotate"}, follow=True).content.decode()
+
+    assert "Your calendar link is ready: add it to your calendar app." in first
+    assert "no longer works" not in first
+    assert "New calendar link ready; the old one no longer works." in second
