@@ -85,7 +85,7 @@ class _BoundedBoundField(BoundField):
         first, last = self.field.bounds()
         # A form or view may narrow them for the picker (e.g. no past due dates on a new action).
         for name, bound in (("min", first), ("max", last)):
-            if name not in widget.attrs:
+            if name in self.field.picker and name not in widget.attrs:
                 attrs.setdefault(name, widget.format_value(self.field.prepare_value(bound)))
         return attrs
 
@@ -94,8 +94,8 @@ class _Bounded:
     """Bounds (values, or callables for moving ones such as "five years from today") checked on the server,
     given to the browser as min/max, and named in the message next to the field."""
 
-    def __init__(self, *, first, last, **kwargs):
-        self.first, self.last = first, last
+    def __init__(self, *, first, last, picker=("min", "max"), **kwargs):
+        self.first, self.last, self.picker = first, last, picker
         super().__init__(**kwargs)
 
     def bounds(self):

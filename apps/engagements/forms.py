@@ -97,6 +97,9 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         label="Started",
         first=EARLIEST_START,
         last=latest_start,
+        # No max for the picker: the service worker keeps this page for days, and a max from then would
+        # forbid picking today. The server still refuses a start more than a day ahead.
+        picker=("min",),
         error_messages=START_MESSAGES,
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )

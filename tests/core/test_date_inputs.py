@@ -147,14 +147,14 @@ CASES = {
     "quick log": (
         quick_log_form,
         {"started_at": AT},
-        {"started_at": ("datetime-local", "2026-06-12T09:30", "2000-01-01T00:00", "1d")},
+        {"started_at": ("datetime-local", "2026-06-12T09:30", "2000-01-01T00:00", None)},
         {"started_at": "0001-01-01T09:00"},
         {"started_at": ["Enter a start from the year 2000 on."]},
     ),
     "engagement edit": (
         engagement_edit_form,
         {},
-        {"started_at": ("datetime-local", "2026-06-12T09:30", "2000-01-01T00:00", "1d")},
+        {"started_at": ("datetime-local", "2026-06-12T09:30", "2000-01-01T00:00", None)},
         {"started_at": "9999-12-31T09:00"},
         {"started_at": ["The start can be at most one day in the future."]},
     ),
@@ -213,8 +213,6 @@ CASES = {
 def expected_bound(bound):
     if bound == "5y":
         return (timezone.localdate() + timedelta(days=365 * 5 + 1)).isoformat()
-    if bound == "1d":
-        return timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     return bound
 
 
@@ -229,7 +227,7 @@ def test_date_and_time_inputs_render_iso_values_and_their_bounds(executive, case
             attrs = rendered[name]
             assert (attrs["type"], attrs["value"]) == (kind, value)
             if first is not None:
-                assert (attrs["min"], attrs["max"]) == (first, expected_bound(last))
+                assert (attrs["min"], attrs.get("max")) == (first, expected_bound(last))
 
 
 @pytest.mark.parametrize("case", list(CASES))
