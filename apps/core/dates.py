@@ -36,8 +36,16 @@ def range_message(first, last):
     return f"Enter a date from {day_label(first)} to {day_label(last)}."
 
 
-def check_day(day, *, field, first=EARLIEST_DATE, last=FIVE_YEARS_AHEAD):
-    """Raise a ValidationError on `field` unless `day` (None passes) is within the bounds."""
+def out_of_bounds(day, *, first=EARLIEST_DATE, last=FIVE_YEARS_AHEAD):
+    """The message for `day` outside the bounds, or None (also for no day)."""
     first, last = resolve(first), resolve(last)
     if day is not None and not first <= day <= last:
-        raise ValidationError({field: range_message(first, last)})
+        return range_message(first, last)
+    return None
+
+
+def check_day(day, *, field, first=EARLIEST_DATE, last=FIVE_YEARS_AHEAD):
+    """Raise a ValidationError on `field` unless `day` (None passes) is within the bounds."""
+    message = out_of_bounds(day, first=first, last=last)
+    if message:
+        raise ValidationError({field: message})
