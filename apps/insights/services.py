@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.dates import out_of_bounds
 from apps.core.spreadsheets import unneutralize_formula
 from apps.organizations.models import Location
 
@@ -396,6 +397,9 @@ def _score_errors(score):
         errors = dict(exc.message_dict)
     else:
         errors = {}
+    for name in ("period_start", "period_end"):
+        if name not in errors and (message := out_of_bounds(getattr(score, name))):
+            errors[name] = [message]
     if score.period_start and score.period_end and score.period_end < score.period_start:
         errors.setdefault("period_end", []).append("The period can't end before it starts.")
     if score.metric in SCORE_RANGES and score.value is not None and "value" not in errors:
