@@ -2,11 +2,14 @@
 
 A reminder is a row; nothing is scheduled in the broker. `dispatch_due` (every minute, from beat) claims
 due rows and hands their ids to workers after commit; `reminder_deliver` claims one row again
-(queued -> sending) so that a duplicate task does nothing, and a claim left behind by a dead worker or a
-lost task is re-queued by the next dispatch after CLAIM_TIMEOUT.
+(queued -> sending, committed with its Message-ID before the email goes to the backend) so that a duplicate
+task does nothing. A task lost before a worker started it is re-queued after QUEUE_TIMEOUT; a row left in
+"sending" by a dead worker is never sent again (it becomes "unconfirmed"): see the Reminder docstring.
 """
 
 import logging
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,12 +19,14 @@ from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
 from apps.organizations.models import Membership
 
 from . import selectors
 from .models import (
+    DEFAULT_STALE_AFTER,
     MAX_ATTEMPTS,
     Notification,
     NotificationPreference,
@@ -35,7 +40,8 @@ from .tokens import unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
-RETRYABLE = (ReminderStatus.FAILED, ReminderStatus.SKIPPED, ReminderStatus.CANCELLED)
+# An unconfirmed row may have reached its recipient: sending it again is a person's decision (the admin's).
+RETRYABLE = (ReminderStatus.FAILED, ReminderStatus.SKIPPED, ReminderStatus.CANCELLED, ReminderStatus.UNCONFIRMED)
 
 TITLE_MAX = Reminder._meta.get_field("title").max_length
 URL_MAX = Reminder._meta.get_field("url").max_length
@@ -45,7 +51,7 @@ _NOT_CLEANED = ["organization", "recipient"]
 
 
 # --- Scheduling and cancelling -------------------------------------------------------------------------
-def _validate_schedule(*, kind, source_key, due_at, url):
+def _validate_schedule(*, kind, source_key, due_at, expires_at, url):
     errors = {}
     if kind not in ReminderKind.values:
         errors["kind"] = f"{kind!r} is not a kind of reminder."
@@ -53,6 +59,8 @@ def _validate_schedule(*, kind, source_key, due_at, url):
         errors["source_key"] = f"Give a source key of 1 to {SOURCE_KEY_MAX} characters."
     if due_at is None or timezone.is_naive(due_at):
         errors["due_at"] = "Give the due time as an aware datetime."
+    if expires_at is not None and timezone.is_naive(expires_at):
+        errors["expires_at"] = "Give the expiry as an aware datetime."
     try:
         validate_site_path(url)
     except ValidationError as exc:
@@ -65,23 +73,33 @@ def _validate_schedule(*, kind, source_key, due_at, url):
 
 
 @transaction.atomic
-def reminder_schedule(*, recipient, kind, source_key, due_at, title, body="", url=""):
+def reminder_schedule(*, recipient, kind, source_key, due_at, title, body="", url="", expires_at=None):
     """Create or update the reminder (recipient, kind, source_key); safe to call again with the same values.
 
+    `expires_at`: from then on it is about the past (default: DEFAULT_STALE_AFTER of its kind after
+    `due_at`). A reminder already stale is not planted: None, and an open row for it is expired.
     pending: takes the new due time and text. queued (handed to a worker, not yet sending): the new text
     goes out with it; a new due time takes it back to pending (the worker's claim then finds nothing).
-    cancelled: revived to pending. skipped/failed: revived only when the due time changes (it is then a new
-    occasion). sending/sent: left alone.
+    cancelled/expired: revived to pending. skipped/failed: revived only when the due time changes (it is then
+    a new occasion). sending/sent/unconfirmed: left alone.
     """
-    _validate_schedule(kind=kind, source_key=source_key, due_at=due_at, url=url)
+    _validate_schedule(kind=kind, source_key=source_key, due_at=due_at, expires_at=expires_at, url=url)
+    if expires_at is None:
+        expires_at = due_at + DEFAULT_STALE_AFTER[kind]
+    key = {"recipient": recipient, "kind": kind, "source_key": source_key}
+    if expires_at <= timezone.now():
+        Reminder.objects.filter(**key, status__in=(ReminderStatus.PENDING, ReminderStatus.QUEUED)).update(
+            status=ReminderStatus.EXPIRED, claimed_at=None, updated_at=timezone.now()
+        )
+        return None
     fields = {
         "due_at": due_at,
+        "expires_at": expires_at,
         # One line: it becomes the email's subject.
         "title": Truncator(" ".join(str(title).split())).chars(TITLE_MAX),
         "body": str(body).strip(),
         "url": url,
     }
-    key = {"recipient": recipient, "kind": kind, "source_key": source_key}
     reminder = Reminder.objects.select_for_update().filter(**key).first()
     if reminder is None:
         reminder = Reminder(organization_id=recipient.organization_id, **key, **fields)
@@ -101,7 +119,7 @@ def _reminder_update(reminder, fields):
     status = reminder.status
     moved = reminder.due_at != fields["due_at"]
     changed = any(getattr(reminder, name) != value for name, value in fields.items())
-    if status in (ReminderStatus.SENDING, ReminderStatus.SENT):
+    if status in (ReminderStatus.SENDING, ReminderStatus.SENT, ReminderStatus.UNCONFIRMED):
         return reminder
     if status in (ReminderStatus.PENDING, ReminderStatus.QUEUED) and not changed:
         return reminder
@@ -199,17 +217,46 @@ def _preference_of(user):
         return NotificationPreference(user=user)
 
 
+def _moot_keys(rows, *, now):
+    """Source keys of `rows` whose subject no longer calls for them (a session logged, missed or started, an
+    action closed), asked of the app that owns each kind of subject (settings.REMINDER_RELEVANCE_CHECKS:
+    "session" -> a function of scheduling; notifications imports none of them). One query per kind."""
+    by_namespace = {}
+    for row in rows:
+        by_namespace.setdefault(row.source_key.split(":", 1)[0], set()).add(row.source_key)
+    moot = set()
+    for namespace, keys in by_namespace.items():
+        check = settings.REMINDER_RELEVANCE_CHECKS.get(namespace)
+        if check:
+            moot |= import_string(check)(source_keys=keys, now=now)
+    return moot
+
+
+def _stale_ids(rows, *, now):
+    """Ids of `rows` that are about the past: their expiry has come, or their subject says so."""
+    stale = {row.pk for row in rows if row.expires_at <= now}
+    moot = _moot_keys([row for row in rows if row.pk not in stale], now=now)
+    return stale | {row.pk for row in rows if row.source_key in moot}
+
+
 def _claim_due(*, now, batch_size):
     with transaction.atomic():
-        rows = list(_locked(selectors.reminders_due(now=now)).only("pk", "recipient", "kind", "due_at")[:batch_size])
+        rows = list(
+            _locked(selectors.reminders_due(now=now)).only(
+                "pk", "recipient", "kind", "source_key", "due_at", "expires_at"
+            )[:batch_size]
+        )
         if not rows:
             return None, 0
         recipients = Membership.objects.filter(pk__in={row.recipient_id for row in rows}).select_related(
             "organization", "user__notification_preference"
         )
         recipients = {member.pk: member for member in recipients}
-        skipped, moved, queued = [], [], []
+        stale = _stale_ids(rows, now=now)
+        expired, skipped, moved, queued = list(stale), [], [], []
         for row in rows:
+            if row.pk in stale:
+                continue
             member = recipients.get(row.recipient_id)
             if member is None or not (member.is_active and member.user.is_active):
                 skipped.append(row.pk)
@@ -221,12 +268,17 @@ def _claim_due(*, now, batch_size):
             # Quiet hours are judged when it would go out: its due time, or now if it is late.
             until = preference.quiet_until(max(row.due_at, now), member.time_zone_name)
             if until is not None:
+                if until >= row.expires_at:  # held that long it would be about the past
+                    expired.append(row.pk)
+                    continue
                 row.due_at = until
                 moved.append(row)
                 continue
             queued.append(row.pk)
         stamp = timezone.now()
         pending = Reminder.objects.filter(status=ReminderStatus.PENDING)
+        if expired:
+            pending.filter(pk__in=expired).update(status=ReminderStatus.EXPIRED, updated_at=stamp)
         if skipped:
             pending.filter(pk__in=skipped).update(status=ReminderStatus.SKIPPED, updated_at=stamp)
         if moved:
@@ -241,22 +293,29 @@ def _claim_due(*, now, batch_size):
 
 
 def _claim_stuck(*, now, batch_size):
+    """Queued rows whose task was lost go out again; rows a dead worker left in "sending" never do (the
+    backend may have accepted the email): they become unconfirmed."""
     with transaction.atomic():
-        rows = list(_locked(selectors.reminders_stuck(now=now)).only("pk", "status", "attempts")[:batch_size])
+        rows = list(_locked(selectors.reminders_stuck(now=now)).only("pk", "status")[:batch_size])
         if not rows:
             return None, 0
-        # A worker died while sending on the last allowed attempt: stop there (a poison row loops no more).
-        exhausted = {r.pk for r in rows if r.status == ReminderStatus.SENDING and r.attempts >= MAX_ATTEMPTS}
-        again = [r.pk for r in rows if r.pk not in exhausted]
+        lost = [r.pk for r in rows if r.status == ReminderStatus.QUEUED]
+        unconfirmed = [r.pk for r in rows if r.status == ReminderStatus.SENDING]
         stamp = timezone.now()
-        if exhausted:
-            Reminder.objects.filter(pk__in=exhausted).update(status=ReminderStatus.FAILED, updated_at=stamp)
-        if again:
-            Reminder.objects.filter(pk__in=again).update(
-                status=ReminderStatus.QUEUED, claimed_at=stamp, updated_at=stamp
+        if unconfirmed:
+            Reminder.objects.filter(pk__in=unconfirmed, status=ReminderStatus.SENDING).update(
+                status=ReminderStatus.UNCONFIRMED, updated_at=stamp
             )
-            logger.warning("re-queued %d reminder(s) whose task or worker was lost", len(again))
-        handoff = _Handoff(again)
+            logger.warning(
+                "%d reminder(s) left in sending by a worker that stopped: marked unconfirmed, not sent again",
+                len(unconfirmed),
+            )
+        if lost:
+            Reminder.objects.filter(pk__in=lost, status=ReminderStatus.QUEUED).update(
+                claimed_at=stamp, updated_at=stamp
+            )
+            logger.warning("re-queued %d reminder(s) whose task was lost", len(lost))
+        handoff = _Handoff(lost)
         transaction.on_commit(handoff, robust=True)
     return handoff, len(rows)
 
@@ -266,8 +325,9 @@ def dispatch_due(*, now=None, batch_size=500):
 
     Each batch is one short transaction: lock due pending rows (others' locked rows are skipped, so two
     dispatchers never take the same row), skip kinds the recipient turned off, move rows in the recipient's
-    quiet hours to their end (still pending), mark the rest queued, and publish their ids after commit.
-    Claims older than CLAIM_TIMEOUT (lost task, dead worker) are queued again first. A broker that is down
+    quiet hours to their end (still pending), expire those about the past, mark the rest queued, and publish
+    their ids after commit. First, queued rows whose task was lost (QUEUE_TIMEOUT) are published again and
+    rows a dead worker left in "sending" (SEND_TIMEOUT) become unconfirmed. A broker that is down
     raises nothing: the rows stay pending and the next run (a minute later) hands them over.
     """
     now = now or timezone.now()
@@ -287,14 +347,16 @@ def dispatch_due(*, now=None, batch_size=500):
 
 # --- Delivering -------------------------------------------------------------------------------------------
 def _finish(reminder_id, status, **extra):
+    # "unconfirmed" too: the sweep may have given up on a slow send that then went through.
     now = timezone.now()
-    return Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
-        status=status, updated_at=now, **extra
-    )
+    return Reminder.objects.filter(
+        pk=reminder_id, status__in=(ReminderStatus.SENDING, ReminderStatus.UNCONFIRMED)
+    ).update(status=status, updated_at=now, **extra)
 
 
 def _release(reminder_id):
-    """After a failed attempt: queued again for the task's retry, or failed once MAX_ATTEMPTS are spent."""
+    """After a send that raised (the backend did not take it): queued again for the task's retry, or failed
+    once MAX_ATTEMPTS are spent."""
     now = timezone.now()
     Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
         status=Case(
@@ -308,6 +370,10 @@ def _release(reminder_id):
 
 def _absolute(path):
     return settings.SITE_URL + path
+
+
+def _new_message_id():
+    return make_msgid(idstring="reminder", domain=urlsplit(settings.SITE_URL).hostname or "gemba.invalid")
 
 
 def _send_email(reminder, member):
@@ -332,6 +398,8 @@ def _send_email(reminder, member):
         body=text,
         to=[user.email],
         headers={
+            # The claim's id: a copy sent after a failed attempt carries the same one.
+            "Message-ID": reminder.message_id,
             # RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" to this URL.
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -342,30 +410,34 @@ def _send_email(reminder, member):
     message.send()
 
 
-def reminder_deliver(*, reminder_id):
-    """Deliver one queued reminder: the in-app notification, then the email if the recipient wants it.
-
-    Returns False when there is nothing to do (another worker has it, it was sent, cancelled or moved).
-    On an error the row is released for the task's retry and the error re-raised.
-    """
+def _claim_for_sending(reminder_id):
+    """One transaction: queued -> sending (with its Message-ID), the in-app notification, or the reason not
+    to send (skipped, expired). Returns (reminder, member) when an email is to go out, else (None, sent?)."""
     now = timezone.now()
-    claimed = Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.QUEUED).update(
-        status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
-    )
-    if not claimed:
-        return False
-    reminder = (
-        Reminder.objects.select_related("recipient__user", "recipient__organization").filter(pk=reminder_id).first()
-    )
-    if reminder is None:  # deleted in between (its member left)
-        return False
-    try:
+    with transaction.atomic():
+        claimed = Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.QUEUED).update(
+            status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+        if not claimed:
+            return None, False
+        reminder = (
+            Reminder.objects.select_related("recipient__user", "recipient__organization").filter(pk=reminder_id).first()
+        )
+        if reminder is None:  # deleted in between (its member left)
+            return None, False
         member = reminder.recipient
         preference = selectors.preference_for(user=member.user)
         if not (member.is_active and member.user.is_active) or not preference.kind_enabled(reminder.kind):
             _finish(reminder_id, ReminderStatus.SKIPPED)
-            return False
-        # get_or_create on the one-to-one: a retry after a crash finds the notification already there.
+            return None, False
+        # Again at delivery: a task may wait in the queue through an outage of the workers.
+        if _stale_ids([reminder], now=now):
+            _finish(reminder_id, ReminderStatus.EXPIRED)
+            return None, False
+        if not reminder.message_id:
+            reminder.message_id = _new_message_id()
+            Reminder.objects.filter(pk=reminder_id).update(message_id=reminder.message_id)
+        # get_or_create on the one-to-one: a retry after a refused send finds the notification already there.
         Notification.objects.get_or_create(
             reminder=reminder,
             defaults={
@@ -377,12 +449,30 @@ def reminder_deliver(*, reminder_id):
                 "url": reminder.url,
             },
         )
-        if preference.email_enabled and member.user.email:
-            _send_email(reminder, member)
-        _finish(reminder_id, ReminderStatus.SENT, sent_at=timezone.now())
+        if not (preference.email_enabled and member.user.email):
+            _finish(reminder_id, ReminderStatus.SENT, sent_at=now)
+            return None, True
+    return (reminder, member), True
+
+
+def reminder_deliver(*, reminder_id):
+    """Deliver one queued reminder: the in-app notification, then the email if the recipient wants it.
+
+    The claim is committed before the email is handed to the backend, so a worker killed after the send
+    leaves the row in "sending", which nothing sends again (see the Reminder docstring). Returns False when
+    there is nothing to do (another worker has it; it was sent, cancelled, moved, skipped or expired). A
+    send that raised releases the row for the task's retry and re-raises.
+    """
+    claim, delivered = _claim_for_sending(reminder_id)
+    if claim is None:
+        return delivered
+    reminder, member = claim
+    try:
+        _send_email(reminder, member)
     except Exception:
         _release(reminder_id)
         raise
+    _finish(reminder_id, ReminderStatus.SENT, sent_at=timezone.now())
     return True
 
 

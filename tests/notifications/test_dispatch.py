@@ -206,38 +206,44 @@ def test_quiet_until(start, end, local, expected):
 
 
 # --- claims left behind ----------------------------------------------------------------------------------
-def test_a_reminder_left_sending_by_a_dead_worker_is_queued_again_after_ten_minutes(leader, mailoutbox):
+def test_a_reminder_left_sending_by_a_dead_worker_is_unconfirmed_after_ten_minutes_never_sent_again(
+    leader, mailoutbox
+):
+    # given: two rows a worker took for sending; the backend may have accepted the first one's email
     now = timezone.now()
     dead = ReminderFactory(recipient=leader, status="sending", claimed_at=now - timedelta(minutes=11), attempts=1)
     busy = ReminderFactory(recipient=leader, status="sending", claimed_at=now - timedelta(minutes=9), attempts=1)
 
+    # when: the sweep runs, and a redelivered task for the dead one arrives
     handed = services.dispatch_due(now=now)
     delivered = services.reminder_deliver(reminder_id=dead.pk)
 
-    assert handed == 1
-    assert (_status(dead), _status(busy)) == ("sent", "sending")
-    assert delivered is True
-    assert Reminder.objects.get(pk=dead.pk).attempts == 2
-    assert len(mailoutbox) == 1
+    # then: nothing is handed over or sent again
+    assert handed == 0
+    assert (_status(dead), _status(busy)) == ("unconfirmed", "sending")
+    assert delivered is False
+    assert Reminder.objects.get(pk=dead.pk).attempts == 1
+    assert mailoutbox == []
 
 
-def test_a_queued_reminder_whose_task_was_lost_is_handed_over_again(leader):
+def test_a_queued_reminder_whose_task_was_lost_is_handed_over_again_within_two_minutes(leader):
     now = timezone.now()
-    lost = ReminderFactory(recipient=leader, status="queued", claimed_at=now - timedelta(minutes=11))
+    lost = ReminderFactory(recipient=leader, status="queued", claimed_at=now - timedelta(seconds=91))
+    waiting = ReminderFactory(recipient=leader, status="queued", claimed_at=now - timedelta(seconds=89))
 
     assert services.dispatch_due(now=now) == 1
     row = Reminder.objects.get(pk=lost.pk)
     assert (row.status, row.claimed_at >= now) == ("queued", True)
+    assert Reminder.objects.get(pk=waiting.pk).claimed_at == now - timedelta(seconds=89)
 
 
-def test_a_dead_worker_on_the_last_attempt_fails_the_reminder(leader):
-    now = timezone.now()
-    poison = ReminderFactory(
-        recipient=leader, status="sending", claimed_at=now - timedelta(minutes=11), attempts=MAX_ATTEMPTS
-    )
+def test_an_unconfirmed_reminder_is_sent_again_only_by_the_admins_retry(leader, mailoutbox):
+    reminder = ReminderFactory(recipient=leader, status="unconfirmed", message_id="<reminder.1@gemba.example>")
 
-    assert services.dispatch_due(now=now) == 0
-    assert _status(poison) == "failed"
+    assert services.dispatch_due() == 0
+    assert services.reminders_retry(ids=[reminder.pk]) == 1
+    assert _status(reminder) == "pending"
+    assert Reminder.objects.get(pk=reminder.pk).message_id == "<reminder.1@gemba.example>"
 
 
 # --- delivering --------------------------------------------------------------------------------------------
