@@ -176,6 +176,38 @@ def test_quiet_hours_ending_after_the_spring_forward_end_on_the_new_clock(leader
     assert Reminder.objects.get(pk=reminder.pk).due_at == datetime(2026, 3, 29, 5, 0, tzinfo=UTC)  # 07:00 CEST
 
 
+def test_quiet_hours_ending_inside_the_spring_forward_gap_end_at_the_first_valid_time_after_it(leader):
+    # Oslo's clock jumps from 02:00 to 03:00 on the last Sunday of March: 02:30 never happens that night.
+    _quiet(leader, time(22, 0), time(2, 30))
+    reminder = ReminderFactory(recipient=leader, due_at=oslo(2026, 3, 28, 23, 0))
+
+    services.dispatch_due(now=oslo(2026, 3, 28, 23, 0))
+    held_until = Reminder.objects.get(pk=reminder.pk).due_at
+    at_the_change = services.dispatch_due(now=datetime(2026, 3, 29, 1, 0, tzinfo=UTC))
+
+    assert held_until == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 03:00 CEST, not 03:30
+    assert (at_the_change, _status(reminder)) == (1, "queued")
+
+
+@pytest.mark.parametrize(
+    ("end", "local", "expected_utc"),
+    [
+        (time(2, 30), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),  # in the gap: the change itself
+        (time(2, 0), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),  # the gap's first minute
+        (time(2, 59), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),
+        (time(3, 0), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),  # the first valid time itself
+        (time(1, 59), (2026, 3, 29, 1, 0), (2026, 3, 29, 0, 59)),  # before the gap: as written
+        (time(2, 30), (2026, 10, 25, 1, 0), (2026, 10, 25, 0, 30)),  # autumn: 02:30 twice, the first one
+    ],
+)
+def test_quiet_until_across_the_clock_changes(end, local, expected_utc):
+    preference = NotificationPreference(quiet_start=time(0, 30), quiet_end=end)
+
+    result = preference.quiet_until(oslo(*local), "Europe/Oslo")
+
+    assert result == datetime(*expected_utc, tzinfo=UTC)
+
+
 def test_a_late_dispatch_does_not_send_into_quiet_hours(leader):
     # due 21:50 (before quiet hours), but the dispatcher only runs at 22:10 (beat was down)
     _quiet(leader, time(22, 0), time(7, 0))
