@@ -391,10 +391,15 @@ def test_a_retry_after_a_failed_send_delivers_once(leader, settings, mailoutbox)
     settings.EMAIL_BACKEND = "tests.notifications.conftest.RefusingEmailBackend"
     with pytest.raises(ConnectionRefusedError):
         services.reminder_deliver(reminder_id=reminder.pk)
+    message_id = Reminder.objects.get(pk=reminder.pk).message_id
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     assert services.reminder_deliver(reminder_id=reminder.pk) is True
     assert (len(mailoutbox), Notification.objects.count(), _status(reminder)) == (1, 1, "sent")
+    # The retry keeps the claim's Message-ID: a copy from a backend that raised after accepting is recognisable.
+    assert message_id.startswith("<") and message_id.endswith(">")
+    assert mailoutbox[0].extra_headers["Message-ID"] == message_id
+    assert mailoutbox[0].message()["Message-ID"] == message_id
 
 
 def test_the_email_is_written_on_the_recipients_clock(leader, mailoutbox):
