@@ -54,7 +54,7 @@ def _deliver_in_a_process_that_dies_after_the_send(reminder_id, mailbox):
         "DATABASE_URL": _test_database_url(),
         "GEMBA_TEST_MAILBOX": str(mailbox),
     }
-    return subprocess.run(  # noqa: S603 - our own interpreter and code
+    return subprocess.run(
         [sys.executable, "-c", DELIVER_AND_DIE, str(reminder_id)],
         cwd=settings.BASE_DIR,
         env=env,

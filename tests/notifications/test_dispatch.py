@@ -238,9 +238,7 @@ def test_quiet_until(start, end, local, expected):
 
 
 # --- claims left behind ----------------------------------------------------------------------------------
-def test_a_reminder_left_sending_by_a_dead_worker_is_unconfirmed_after_ten_minutes_never_sent_again(
-    leader, mailoutbox
-):
+def test_a_reminder_left_sending_by_a_dead_worker_is_unconfirmed_after_ten_minutes_never_sent_again(leader, mailoutbox):
     # given: two rows a worker took for sending; the backend may have accepted the first one's email
     now = timezone.now()
     dead = ReminderFactory(recipient=leader, status="sending", claimed_at=now - timedelta(minutes=11), attempts=1)
