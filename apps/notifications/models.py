@@ -93,11 +93,11 @@ class Reminder(BaseModel):
     under a one-to-one key: exactly once for every row that reaches "sending". The email is sent at most
     once per reminder: the claim (with its Message-ID) is committed before the message is handed to the
     backend, a second worker or a redelivered task finds the row no longer queued, and the sweep never
-    re-queues a "sending" row: after SEND_TIMEOUT it becomes "unconfirmed". Only a send that raised (the
-    backend refused it) goes back to "queued" for a retry, keeping its Message-ID, so a backend that raised
-    after accepting (a failed QUIT) yields a copy that mail clients can recognise by that header. An admin
-    may send an unconfirmed row again by hand. A task lost before any worker started it is queued again
-    after QUEUE_TIMEOUT.
+    re-queues a "sending" row: after SEND_TIMEOUT it becomes "unconfirmed" (at once when the task's time
+    limit cuts the send off). Only a send that raised (the backend refused it) goes back to "queued" for a
+    retry, keeping its Message-ID, so a backend that raised after accepting (a failed QUIT) yields a copy
+    that mail clients can recognise by that header. An admin may send an unconfirmed row again by hand. A
+    task lost before any worker started it is queued again after QUEUE_TIMEOUT.
 
     Staleness (`expires_at`: from then on it is about the past; checked when the dispatcher claims it and
     again when the worker delivers it, so an outage of Redis or the workers sends nothing late):

@@ -11,6 +11,7 @@ import logging
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -164,7 +165,7 @@ class _Handoff:
     """The ids one dispatch transaction claimed, published to the broker once that transaction commits.
 
     One producer connection for the whole batch. If the broker refuses, the ids not yet published go back
-    to pending (not left as claims that would wait CLAIM_TIMEOUT): the next dispatch tries again.
+    to pending (not left as claims that would wait QUEUE_TIMEOUT): the next dispatch tries again.
     """
 
     def __init__(self, ids):
@@ -461,7 +462,8 @@ def reminder_deliver(*, reminder_id):
     The claim is committed before the email is handed to the backend, so a worker killed after the send
     leaves the row in "sending", which nothing sends again (see the Reminder docstring). Returns False when
     there is nothing to do (another worker has it; it was sent, cancelled, moved, skipped or expired). A
-    send that raised releases the row for the task's retry and re-raises.
+    send that raised releases the row for the task's retry and re-raises; one cut off by the task's time
+    limit leaves it unconfirmed.
     """
     claim, delivered = _claim_for_sending(reminder_id)
     if claim is None:
@@ -469,6 +471,10 @@ def reminder_deliver(*, reminder_id):
     reminder, member = claim
     try:
         _send_email(reminder, member)
+    except SoftTimeLimitExceeded:
+        # Cut off by the task's time limit mid-conversation: the backend may have taken it. Not sent again.
+        _finish(reminder_id, ReminderStatus.UNCONFIRMED)
+        raise
     except Exception:
         _release(reminder_id)
         raise

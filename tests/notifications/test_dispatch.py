@@ -374,6 +374,22 @@ def test_a_failed_send_releases_the_reminder_for_a_retry(leader, mail_server_dow
     assert Notification.objects.count() == 1
 
 
+def test_a_send_cut_off_by_the_time_limit_is_unconfirmed_not_retried(leader, settings, mailoutbox):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    reminder = ReminderFactory(recipient=leader, status="queued")
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.CutOffEmailBackend"
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.reminder_deliver(reminder_id=reminder.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    assert _status(reminder) == "unconfirmed"
+    assert services.reminder_deliver(reminder_id=reminder.pk) is False
+    assert services.dispatch_due(now=timezone.now() + timedelta(hours=1)) == 0
+    assert mailoutbox == []
+
+
 def test_after_the_last_attempt_the_reminder_fails(leader, mail_server_down):
     reminder = ReminderFactory(recipient=leader, status="queued", attempts=MAX_ATTEMPTS - 1)
 
