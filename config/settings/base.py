@@ -183,6 +183,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
+# Whether a reminder's subject still calls for it, asked by the dispatcher and the worker of the app that owns
+# the subject (the prefix of its source key): notifications sits below those apps and imports none of them.
+REMINDER_RELEVANCE_CHECKS = {
+    "session": "apps.scheduling.reminders.reminders_moot",
+    "action": "apps.insights.reminders.reminders_moot",
+}
 
 # --- Auth: email login with allauth, TOTP MFA --------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
