@@ -23,9 +23,6 @@ ACCOUNT_RATE_LIMITS = False
 if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
-# Nor with each other under pytest-xdist: each test process (and the worker processes it starts, which inherit
-# its environment) has its own queue, so a worker never takes a task meant for another process's database.
-CELERY_TASK_DEFAULT_QUEUE = f"gemba-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 # Serve static files from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
