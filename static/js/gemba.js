@@ -17,10 +17,23 @@
     if (custom) custom.value = "";
   });
 
-  // After an htmx save, move focus to the confirmation (screen readers announce it).
+  // The sticky header's height, for CSS: whatever scrolls into view stops below the header, not under it.
+  function measureHeader() {
+    var header = document.querySelector("header.sticky-top");
+    if (header) document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
+  }
+  measureHeader();
+  window.addEventListener("resize", measureHeader);
+
+  // After an htmx save, the confirmation is shown whole below the header and gets the focus (screen readers
+  // read it; it is also a polite status region).
   document.addEventListener("htmx:afterSwap", function () {
     var saved = document.getElementById("saved-confirmation");
-    if (saved) { saved.setAttribute("tabindex", "-1"); saved.focus(); }
+    if (!saved) return;
+    measureHeader();
+    saved.setAttribute("tabindex", "-1");
+    saved.focus({ preventScroll: true });
+    saved.scrollIntoView({ block: "start" });
   });
 
   // --- Offline outbox: a log saved without signal waits on the phone and is sent later. ----------

@@ -74,3 +74,44 @@ def test_bad_input_shows_the_message_next_to_the_field_and_saves_nothing(live_se
         phone.locator("#id_duration_custom_errors").inner_text() == "Enter between 1 and 1440 minutes (a day at most)."
     )
     assert Engagement.objects.count() == before
+
+
+def test_the_saved_notice_shows_whole_below_the_header_and_is_announced(live_server, browser, transactional_db):
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.e2e.conftest import PHONE
+    from tests.organizations.factories import LocationFactory, MembershipFactory
+
+    leader = MembershipFactory(role="executive")
+    LocationFactory(organization=leader.organization, name="Square")
+    client = Client()
+    client.force_login(leader.user)
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/log/")
+        page.get_by_label("Where").select_option(label="Square (" + leader.organization.locations.get().code + ")")
+        page.get_by_text("45 min", exact=True).or_(page.get_by_text("1 h", exact=True)).first.click()
+        page.get_by_label("What did you learn?").fill("A learning long enough to push the save button down.")
+        page.get_by_role("button", name="Save").click()
+        saved = page.locator("#saved-confirmation")
+        saved.wait_for()
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'saved-confirmation'")
+
+        header = page.locator("header").bounding_box()
+        box = saved.bounding_box()
+        assert box["y"] >= header["y"] + header["height"]
+        assert box["y"] + box["height"] <= PHONE["height"]
+        assert (saved.get_attribute("role"), saved.get_attribute("aria-live")) == ("status", "polite")
+    finally:
+        context.close()
