@@ -9,6 +9,7 @@ the same page resized to 1440 px for the width check and axe.
 import os
 from collections import Counter
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -48,6 +49,7 @@ DESK = {"width": 1440, "height": 900}
 NOT_FREE_TEXT = {"token", "time_zone", "rrule", "url", "source_key", "email", "password", "slug", "keywords"}
 ROLES = {"executive": "eve", "chief_of_staff": "chief", "board": "board", "admin": "admin"}
 BLOCKING = ("critical", "serious")
+IMPACTS = ("critical", "serious", "moderate", "minor")
 # A folder to keep a screenshot of each page at each width in, to look at them.
 SCREENSHOTS = os.environ.get("GEMBA_SCREENSHOTS")
 # axe's default rules, plus the (experimental, so off by default) check that a control's accessible name
@@ -149,9 +151,11 @@ WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def walk(browser, live_server, membership, pages, label):
-    """Open every page at 375 px, then at 1440 px; return what is too wide and what axe blocks on."""
+    """Open every page at 375 px, then at 1440 px. Returns what is too wide, what cuts a paste, what axe blocks on,
+    and a one-line summary of axe's findings by impact (the test records it; tests/e2e/conftest.py prints it)."""
     axe = Axe()
-    too_wide, blocking, truncating, counts, error_pages = [], [], [], Counter(), set()
+    found = SimpleNamespace(too_wide=[], truncating=[], blocking=[], impacts=Counter(), rules=Counter(), checked=0)
+    error_pages = set()
     context, page = open_as(browser, live_server, membership)
     try:
         for name, path in pages:
@@ -162,45 +166,48 @@ def walk(browser, live_server, membership, pages, label):
                 if status in error_pages:
                     continue
                 error_pages.add(status)
+            found.checked += 1
             # No text box may cut what is typed or pasted (the limit is data-max, apps/core/renderers.py).
             if page.locator("input[maxlength], textarea[maxlength]").count():
-                truncating.append(name)
+                found.truncating.append(name)
             for viewport in (PHONE, DESK):
                 page.set_viewport_size(viewport)
                 scroll_width, inner_width = page.evaluate(WIDTHS)
                 if scroll_width > inner_width:
-                    too_wide.append((name, viewport["width"], scroll_width))
+                    found.too_wide.append((name, viewport["width"], scroll_width))
                 if SCREENSHOTS:
                     shot = f"{label}-{name.replace(':', '_')}-{viewport['width']}.png"
                     page.screenshot(path=os.path.join(SCREENSHOTS, shot))
-            results = axe.run(page, options=AXE_OPTIONS).response
-            for violation in results["violations"]:
-                counts[violation["impact"]] += 1
+            for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+                found.impacts[violation["impact"]] += 1
+                found.rules[f"{violation['id']} ({violation['impact']})"] += 1
                 if violation["impact"] in BLOCKING:
                     targets = [node["target"] for node in violation["nodes"]][:3]
-                    blocking.append((name, violation["impact"], violation["id"], targets))
+                    found.blocking.append((name, violation["impact"], violation["id"], targets))
     finally:
         context.close()
-    for item in too_wide + blocking + truncating:
-        print(item)
-    print(f"\naxe {label}: {len(pages)} pages, violations by impact: {dict(sorted(counts.items()))}")
-    return too_wide, blocking, truncating
+    impacts = ", ".join(f"{impact} {found.impacts[impact]}" for impact in IMPACTS)
+    rules = "; ".join(f"{rule} on {n} page(s)" for rule, n in sorted(found.rules.items())) or "none"
+    found.summary = f"{label}: {found.checked} pages ({len(pages)} URLs), violations by impact: {impacts} [{rules}]"
+    return found
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_every_page_fits_the_screen_and_passes_axe(live_server, browser, long_world, role):
+def test_every_page_fits_the_screen_and_passes_axe(live_server, browser, long_world, role, record_property):
     membership = long_world["members"][ROLES[role]]
 
-    too_wide, blocking, truncating = walk(browser, live_server, membership, member_pages(long_world["objects"]), role)
+    found = walk(browser, live_server, membership, member_pages(long_world["objects"]), role)
 
-    assert too_wide == []
-    assert blocking == []
-    assert truncating == []
+    record_property("axe", found.summary)
+    assert found.too_wide == []
+    assert found.truncating == []
+    assert found.blocking == []
 
 
-def test_every_anonymous_page_fits_the_screen_and_passes_axe(live_server, browser, transactional_db):
-    too_wide, blocking, truncating = walk(browser, live_server, None, anonymous_pages(), "anonymous")
+def test_every_anonymous_page_fits_the_screen_and_passes_axe(live_server, browser, transactional_db, record_property):
+    found = walk(browser, live_server, None, anonymous_pages(), "anonymous")
 
-    assert too_wide == []
-    assert blocking == []
-    assert truncating == []
+    record_property("axe", found.summary)
+    assert found.too_wide == []
+    assert found.truncating == []
+    assert found.blocking == []
