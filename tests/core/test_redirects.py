@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.accounts.factories import PASSWORD
 from tests.engagements.factories import EngagementFactory, LearningFactory
 from tests.insights.factories import ActionFactory, ThemeFactory
 from tests.notifications.factories import NotificationFactory
@@ -62,3 +63,12 @@ def test_a_path_on_this_site_is_followed(client_for, executive, learning):
     )
 
     assert (response.status_code, response["Location"]) == (302, "/learned/?q=a")
+
+
+@pytest.mark.parametrize("next_value", ["not-a-date", "https://evil.example/"])
+def test_logging_in_with_a_bad_next_goes_home(client, executive, next_value):
+    response = client.post(
+        reverse("account_login"), {"login": executive.user.email, "password": PASSWORD, "next": next_value}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, reverse("home"))
