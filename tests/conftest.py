@@ -65,6 +65,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_browser)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """axe-core's findings per role, as recorded by tests/e2e/test_every_page.py. Here, not in tests/e2e/: under
+    pytest-xdist only this conftest is loaded by the controller; the recorded properties travel with each report."""
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "axe"
+    ]
+    if lines:
+        terminalreporter.section("axe-core: violations by impact")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
+
+
 # --- Browser: one Playwright + Chromium for the whole run (two sync Playwrights cannot coexist) -----
 # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.template.loader import render_to_string
 
 from apps.dashboards import board, executive
@@ -114,6 +115,8 @@ def test_a_carried_balance_shows_but_does_not_make_an_empty_month_on_target(orga
     assert "On target this month" not in html
 
 
+# Reminders are planted only for moments still to come: the clock is where the test's NOW is.
+@time_machine.travel(NOW)
 def test_every_page_export_and_email_uses_the_one_rule(organization, leaders):
     # the board: the share of leaders on target this month, and each leader's months on target
     d = board.build(organization=organization, filters=BoardFilters(months=3), now=NOW)

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.engagements.models import Engagement
@@ -287,6 +288,8 @@ def test_the_materialize_sweep_extends_every_running_plan(executive, organizatio
     assert ended.sessions.count() == 2
 
 
+# Reminders are planted only for moments still to come: the clock is where the test's NOW is.
+@time_machine.travel(NOW)
 def test_this_and_following_keeps_a_skipped_session_skipped_and_its_reminders_in_step(executive):
     plan = create_plan(executive)
     sessions = list(plan.sessions.order_by("starts_at"))
