@@ -24,8 +24,17 @@ def with_columns(row, columns):
 
 @register.filter
 def cell_class(column):
-    # Numbers line up on the right and never wrap ("42 %" on one line).
-    return "text-end text-nowrap" if column.kind in NUMERIC_KINDS else ""
+    # Numbers line up on the right and never wrap ("42 %" on one line), nor does a date ("2026-12-04").
+    if column.kind in NUMERIC_KINDS:
+        return "text-end text-nowrap"
+    return "text-nowrap" if column.kind == "date" else ""
+
+
+@register.filter
+def header_class(column):
+    # A heading lines up with its numbers but wraps between its words: "Not logged (30 days)" on one line made
+    # the team's table wider than a desk screen.
+    return "text-end" if column.kind in NUMERIC_KINDS else ""
 
 
 @register.filter
@@ -38,10 +47,10 @@ def dashboard_table(table):
     """The table's HTML, built in Python: a board page has a few thousand cells, and a template loop with
     filters per cell costs ten times as much to render. Every text and link is escaped, with the standard library's
     `html.escape` (what Django's `escape` calls, without its lazy-string check per cell)."""
-    classes = [_class_attr(column) for column in table.columns]
+    classes = [_class_attr(cell_class(column)) for column in table.columns]
     kinds = [column.kind for column in table.columns]
     head = "".join(
-        f'<th scope="col"{css}>{_escape(column.label)}</th>' for column, css in zip(table.columns, classes, strict=True)
+        f'<th scope="col"{_class_attr(header_class(column))}>{_escape(column.label)}</th>' for column in table.columns
     )
     # A number formats to digits, a sign and a point (or the empty mark): nothing to escape.
     escapes = [_escape if kind not in NUMERIC_KINDS else str for kind in kinds]
@@ -72,8 +81,7 @@ def _escape(text):
     return html.escape(str(text))
 
 
-def _class_attr(column):
-    css = cell_class(column)
+def _class_attr(css):
     return f' class="{css}"' if css else ""
 
 
