@@ -152,3 +152,29 @@ def test_each_dashboard_shows_its_charts_and_tables_and_clicks_through(
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     finally:
         context.close()
+
+
+DESK = {"width": 1440, "height": 900}
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "table_id"),
+    [("eve", "/dashboards/me/", "hours-per-month"), ("chief", "/dashboards/team/", "team-executives")],
+    ids=["me", "team"],
+)
+def test_at_a_desk_the_main_table_shows_every_column_without_scrolling(
+    live_server, browser, northwind, who, path, table_id
+):
+    context, page = open_as(browser, live_server, northwind[who], DESK)
+    try:
+        page.goto(f"{live_server.url}{path}")
+
+        box = page.locator(f"div.table-responsive:has(> table#{table_id})")
+        client_width, scroll_width = box.evaluate("b => [b.clientWidth, b.scrollWidth]")
+        assert scroll_width <= client_width
+        # a date stays on one line
+        assert page.locator(f"table#{table_id} td.text-nowrap").count() + page.locator(
+            f"table#{table_id} th.text-nowrap"
+        ).count() > 0
+    finally:
+        context.close()
