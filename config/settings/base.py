@@ -142,7 +142,9 @@ if REDIS_URL:
         "visibility_timeout": 3600,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # A host, though the filesystem transport has none: without it kombu warns "No hostname was supplied" at every
+    # connection of the worker and beat.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
