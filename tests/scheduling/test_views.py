@@ -137,6 +137,21 @@ def test_schedule_shows_six_weeks_and_what_is_not_logged(client_for, executive):
     assert "Log it</a>" in html
 
 
+def test_a_missed_session_under_not_logged_yet_can_still_be_logged(client_for, executive):
+    # given: last week's session, swept to missed (the service still logs it, the reminder email links to it)
+    plan = make_plan(executive)
+    services.sessions_mark_missed(now=timezone.now())
+    missed = plan.sessions.filter(status="missed").order_by("starts_at").first()
+    assert missed is not None and missed.starts_at < timezone.now() - timedelta(days=6)
+
+    html = client_for(executive).get("/schedule/").content.decode()
+
+    # then: its row under "Not logged yet" offers the log form, not only a "Missed" badge
+    assert f'<a class="btn btn-sm btn-primary" href="/schedule/sessions/{missed.pk}/log/">Log it</a>' in html
+    assert f"/schedule/sessions/{missed.pk}/move/" not in html
+    assert f"/schedule/sessions/{missed.pk}/skip/" not in html
+
+
 def test_log_it_prefills_from_the_session_and_marks_it_done(client_for, executive):
     plan = make_plan(executive)
     session = plan.sessions.order_by("starts_at").first()
