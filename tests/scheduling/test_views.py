@@ -137,6 +137,27 @@ def test_schedule_shows_six_weeks_and_what_is_not_logged(client_for, executive):
     assert "Log it</a>" in html
 
 
+def test_the_plans_list_keeps_the_cadences_own_capitals(client_for, executive):
+    make_plan(executive)
+    services.plan_create(
+        created_by=executive,
+        leader=executive,
+        kind="store_visit",
+        cadence="custom",
+        custom_rule="FREQ=WEEKLY;BYDAY=MO,TH",
+        start_date=timezone.localdate() + timedelta(days=1),
+        start_time=time(9, 0),
+        time_zone="Europe/London",
+        duration_minutes=30,
+    )
+
+    html = client_for(executive).get("/schedule/").content.decode()
+
+    # "custom (rrule)" and "2nd tuesday" read as typos: the label is shown as the form offers it
+    assert "· Every week at 09:00 (Europe/London)" in html
+    assert "· Custom (RRULE) at 09:00 (Europe/London)" in html
+
+
 def test_a_missed_session_under_not_logged_yet_can_still_be_logged(client_for, executive):
     # given: last week's session, swept to missed (the service still logs it, the reminder email links to it)
     plan = make_plan(executive)
