@@ -3,6 +3,10 @@ from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_safe_url(self, url):
+        # The site's rule for `next` (apps/core/redirects.py): only a path on this site, never a bare word.
+        return bool(url) and url.startswith("/") and super().is_safe_url(url)
+
     def get_login_redirect_url(self, request):
         # An invitation link followed before logging in is honoured after it.
         next_invitation = request.session.pop("invitation_token", None)

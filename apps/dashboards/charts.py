@@ -10,6 +10,7 @@ import hashlib
 import html
 import math
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +20,7 @@ PAD = 12
 FONT = 15  # the smallest text: 480 units shown at 360 px make it 11.25 px
 TITLE_FONT = 17
 TOP = 44  # below the visible title
+TITLE_LINE = 22  # a second line of a long title
 LINE = 22  # one line of legend
 PLOT_HEIGHT = 200  # vertical bars
 SCATTER_HEIGHT = 240
@@ -268,17 +270,28 @@ def _svg(title, description, height, parts) -> SafeString:
     digest = hashlib.sha256(f"{title}\n{description}\n{body}".encode()).hexdigest()[:10]
     chart_id = f"chart-{digest}"
     title, description = _clean(title), _clean(description)
-    visible_title = _truncate(title, int((WIDTH - 2 * PAD) // (TITLE_FONT * CHAR_WIDTH)))
+    # A chart whose marks are links is a group of them (an image may not hold anything interactive).
+    role = "group" if "<a " in body else "img"
+    # A long title wraps onto a second line (and only then is cut), pushing the chart down by that line.
+    max_chars = int((WIDTH - 2 * PAD) // (TITLE_FONT * CHAR_WIDTH))
+    lines = textwrap.wrap(title, max_chars, break_long_words=True) or [""]
+    lines = lines[:1] + ([_truncate(" ".join(lines[1:]), max_chars)] if len(lines) > 1 else [])
+    extra = (len(lines) - 1) * TITLE_LINE
+    visible_title = "".join(
+        f'<text x="{PAD}" y="{PAD + TITLE_FONT + i * TITLE_LINE}" font-size="{TITLE_FONT}" font-weight="600" '
+        f'fill="{TEXT}">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    if extra:
+        body = f'<g transform="translate(0 {extra})">{body}</g>'
     # Safe because every piece of text in it went through escape().
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {_n(height)}" width="100%" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {_n(height + extra)}" '
+        f'width="100%" role="{role}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="{FONT}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
-        f'<text x="{PAD}" y="{PAD + TITLE_FONT}" font-size="{TITLE_FONT}" font-weight="600" fill="{TEXT}">'
-        f"{escape(visible_title)}</text>"
-        f"{body}</svg>"
+        f"{visible_title}{body}</svg>"
     )
 
 

@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from apps.core.forms import add_service_errors
 from apps.core.history import history_entries
+from apps.core.redirects import safe_next
 from apps.core.spreadsheets import neutralize_formula
 from apps.engagements.models import Learning
 from apps.organizations import selectors as org_selectors
@@ -91,16 +91,6 @@ def _require_theme_admin(membership):
 def _htmx_partial(request):
     # htmx swaps a fragment; a history restore (Back) needs the whole page.
     return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _next_or(request, default):
-    """Where to go back to after a POST: `next` if it is on this site, else `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _learning_rows(membership, learnings):
@@ -214,7 +204,7 @@ def learning_detail(request, pk):
 def _learning_themes_fragment(request, learning, *, form=None, saved=False, status=200):
     """What htmx swaps after a theme POST: the picker on the learning's page, else the feed item."""
     membership = request.membership
-    next_url = _next_or(request, reverse("insights:learning_detail", args=[learning.pk]))
+    next_url = safe_next(request, reverse("insights:learning_detail", args=[learning.pk]))
     if request.htmx.target == PICKER_TARGET:
         context = _picker_context(membership, learning, form=form, next_url=next_url)
         return render(request, "insights/_learning_theme_picker.html", {**context, "saved": saved}, status=status)
@@ -240,7 +230,7 @@ def learning_themes(request, pk):
             if request.htmx:
                 return _learning_themes_fragment(request, _learning_or_404(membership, pk), saved=True)
             messages.success(request, "Themes saved.")
-            return redirect(_next_or(request, reverse("insights:learning_detail", args=[pk])))
+            return redirect(safe_next(request, reverse("insights:learning_detail", args=[pk])))
     if request.htmx:
         return _learning_themes_fragment(request, learning, form=form, status=422)
     return _render_learning_detail(request, learning, form=form)
@@ -589,7 +579,7 @@ def action_learning_add(request, pk):
         messages.success(request, f"The learning now counts towards “{action.title}”.")
     else:
         messages.info(request, f"The learning was already linked to “{action.title}”.")
-    return redirect(_next_or(request, _action_url(action, "#learnings")))
+    return redirect(safe_next(request, _action_url(action, "#learnings")))
 
 
 @require_POST

@@ -5,12 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
+from apps.core.redirects import safe_next
 from apps.organizations.decorators import membership_required
 
 from . import selectors, services
@@ -23,10 +23,7 @@ PAGE_SIZE = 20
 
 def _back_to_list(request):
     """Back where the member was (the same page of the list), never to another site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(safe_next(request, reverse("notifications:list")))
 
 
 @membership_required()

@@ -97,6 +97,9 @@ TEMPLATES = [
     },
 ]
 
+# Text limits render as data-max, never maxlength (which silently cuts a paste): apps/core/renderers.py.
+FORM_RENDERER = "apps.core.renderers.FormRenderer"
+
 # --- Database: DATABASE_URL, default an SQLite file under var/ -------------------------------
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'gemba.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=0)}

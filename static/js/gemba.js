@@ -17,10 +17,60 @@
     if (custom) custom.value = "";
   });
 
-  // After an htmx save, move focus to the confirmation (screen readers announce it).
+  // --- Text limits: the box keeps every character; a line under it says how many are over. ----------
+  // Fields carry data-max instead of maxlength (apps/core/renderers.py), and the server refuses an over-long
+  // save with the field's own message. The line is a polite live region, made before it first speaks.
+  function limitNote(field) {
+    var id = (field.id || field.name) + "_over";
+    var note = document.getElementById(id);
+    if (!note) {
+      note = document.createElement("div");
+      note.id = id;
+      note.className = "form-text text-danger text-limit";
+      note.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", note);
+      var described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", described ? described + " " + id : id);
+    }
+    return note;
+  }
+
+  function checkLimit(field) {
+    var max = parseInt(field.getAttribute("data-max"), 10);
+    if (!max) return;
+    var over = field.value.length - max;
+    var text = over > 0 ? over + (over === 1 ? " character" : " characters") + " over the limit of " + max + "." : "";
+    var note = limitNote(field);
+    if (note.textContent !== text) note.textContent = text;
+  }
+
+  function checkLimits(root) {
+    (root || document).querySelectorAll("input[data-max], textarea[data-max]").forEach(checkLimit);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-max")) checkLimit(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () { checkLimits(document); });
+  document.addEventListener("htmx:load", function (event) { checkLimits(event.target); });
+
+  // The sticky header's height, for CSS: whatever scrolls into view stops below the header, not under it.
+  function measureHeader() {
+    var header = document.querySelector("header.sticky-top");
+    if (header) document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
+  }
+  measureHeader();
+  window.addEventListener("resize", measureHeader);
+
+  // After an htmx save, the confirmation is shown whole below the header and gets the focus (screen readers
+  // read it; it is also a polite status region).
   document.addEventListener("htmx:afterSwap", function () {
     var saved = document.getElementById("saved-confirmation");
-    if (saved) { saved.setAttribute("tabindex", "-1"); saved.focus(); }
+    if (!saved) return;
+    measureHeader();
+    saved.setAttribute("tabindex", "-1");
+    saved.focus({ preventScroll: true });
+    saved.scrollIntoView({ block: "start" });
   });
 
   // --- Offline outbox: a log saved without signal waits on the phone and is sent later. ----------

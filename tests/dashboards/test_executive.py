@@ -161,7 +161,7 @@ def test_page_shows_the_figures_the_charts_and_the_lists(client_for, history, or
     assert response.context["own"] is True
     assert 'id="week-total">2 h<' in html
     assert "Streak: <strong>3 weeks</strong>" in html
-    assert html.count('role="img"') == 2  # the two charts
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2  # the two charts
     assert 'id="hours-per-month"' in html and 'id="split-by-kind"' in html
     assert ("Monday walk" in html, "Second till" in html, "Tills slow" in html) == (True, True, True)
 

@@ -37,3 +37,20 @@ def log_in(page, base_url, email, password="gemba-demo"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{base_url}/")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """axe-core's findings per role, as recorded by tests/e2e/test_every_page.py (also under pytest-xdist: the
+    recorded properties travel with each test's report)."""
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "axe"
+    ]
+    if lines:
+        terminalreporter.section("axe-core: violations by impact")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)

@@ -60,8 +60,10 @@ def dashboard_table(table):
             f'<tr><td colspan="{len(table.columns)}" class="text-body-secondary">No data for this period.</td></tr>'
         )
     return mark_safe(
-        '<div class="table-responsive"><table class="table table-sm table-striped align-middle caption-top" '
-        f'id="{_escape(table.name)}"><caption>{_escape(table.title)}</caption><thead><tr>{head}</tr></thead>'
+        # A box that may scroll sideways is a tab stop with a name, so a keyboard can scroll it too.
+        f'<div class="table-responsive" tabindex="0" role="region" aria-label="{_escape(table.title)}">'
+        f'<table class="table table-sm table-striped align-middle caption-top" id="{_escape(table.name)}">'
+        f"<caption>{_escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
