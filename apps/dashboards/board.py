@@ -145,6 +145,7 @@ def _hours_section(d):
     d.tables.append(
         Table(
             name="hours-per-month",
+            sheet="Hours by month",
             title="Hours per leader per month, by kind",
             columns=[
                 Column("month", "Month"),
@@ -158,6 +159,7 @@ def _hours_section(d):
     d.tables.append(
         Table(
             name="on-target",
+            sheet="On target",
             title="Share of leaders on target",
             columns=[
                 Column("month", "Month"),
@@ -191,6 +193,7 @@ def _hours_section(d):
     d.tables.append(
         Table(
             name="hours-per-leader",
+            sheet="Hours by leader",
             title=title,
             columns=[
                 Column("leader", "Leader"),
@@ -220,6 +223,7 @@ def _coverage_section(d):
     d.tables.append(
         Table(
             name="coverage",
+            sheet="Coverage",
             title="Coverage: places visited",
             columns=[
                 Column("window", "In the last"),
@@ -258,6 +262,7 @@ def _coverage_section(d):
     d.tables.append(
         Table(
             name="blind-spots",
+            sheet="Blind spots",
             title=f"Blind spots: not visited for {d.filters.blind_days} days",
             columns=[
                 Column("location", "Location"),
@@ -313,6 +318,7 @@ def _themes_section(d, start, end):
     d.tables.append(
         Table(
             name="themes",
+            sheet="Top themes",
             title="Themes: most frequent",
             columns=[
                 Column("theme", "Theme"),
@@ -334,6 +340,7 @@ def _themes_section(d, start, end):
     d.tables.append(
         Table(
             name="rising-themes",
+            sheet="Rising themes",
             title="Themes: fastest rising",
             columns=[
                 Column("theme", "Theme"),
@@ -375,6 +382,7 @@ def _loop_section(d, start, end):
     d.tables.append(
         Table(
             name="loop",
+            sheet="Closed loop",
             title="The closed loop",
             columns=[
                 Column("step", "Step"),
@@ -431,6 +439,7 @@ def _presence_section(d):
     d.tables.append(
         Table(
             name="presence-vs-scores",
+            sheet="Presence and scores",
             title=f"Leader presence and {label} by {'region' if d.filters.by_region else 'location'}",
             columns=[
                 Column("place", "Region" if d.filters.by_region else "Location"),

@@ -145,7 +145,7 @@ def xlsx_response(*, filename: str, tables: list[Table], base_url: str) -> HttpR
     workbook.remove(workbook.active)
     taken = set()
     for table in tables:
-        sheet = workbook.create_sheet(sheet_title(table.title, taken))
+        sheet = workbook.create_sheet(sheet_title(table.sheet or table.title, taken))
         bold = Font(bold=True)
         widths = [len(column.label) for column in table.columns]
         for index, column in enumerate(table.columns, start=1):
