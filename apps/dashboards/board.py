@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,7 +123,10 @@ def _hours_section(d):
     today = d.today
     d.charts["hours"] = charts.stacked_bar_chart(
         title="Hours with customers per leader per month",
-        description=f"Average customer-facing hours per leader ({len(d.leaders)} leaders) in each month, by kind.",
+        description=(
+            f"Average customer-facing hours per leader ({len(d.leaders)} leader{pluralize(len(d.leaders))})"
+            " in each month, by kind."
+        ),
         categories=[m.strftime("%b %y") for m in d.months],
         series=[(Kind(k).label, [hours(by_month_kind.get((m, k), 0) / n) for m in d.months]) for k in kinds],
         links=lambda i, j: _feed(d, start=d.months[i], end=month_end(d.months[i], today), kind=kinds[j]),

@@ -826,7 +826,8 @@ def score_import(request):
     if request.method == "POST" and form.is_valid():
         report = services.scores_import(acting=membership, text=form.cleaned_data["file"])
         if report.ok:
-            messages.success(request, f"Imported {report.rows} row(s): {report.created} new, {report.updated} updated.")
+            rows = f"{report.rows} row{pluralize(report.rows)}"
+            messages.success(request, f"Imported {rows}: {report.created} new, {report.updated} updated.")
             return redirect("insights:score_list")
     status = 422 if report is not None or form.errors else 200
     return render(request, "insights/score_import.html", {"form": form, "report": report}, status=status)

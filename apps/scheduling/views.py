@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -122,7 +123,8 @@ def plan_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Planned: {plan.label}, {plan.sessions.count()} sessions in the next 90 days.")
+            count = plan.sessions.count()
+            messages.success(request, f"Planned: {plan.label}, {count} session{pluralize(count)} in the next 90 days.")
             return redirect("scheduling:plan", pk=plan.pk)
     return render(request, "scheduling/plan_form.html", {"form": form})
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from apps.insights.models import CustomerScore
 from tests.insights.factories import CustomerScoreFactory
 from tests.organizations.factories import LocationFactory, MembershipFactory, OrganizationFactory
+from tests.organizations.helpers import flash_messages
 
 HEADERS = "location,metric,period_start,period_end,value,responses\n"
 
@@ -143,10 +144,13 @@ def _upload(text, name="scores.csv"):
 
 def test_import_page_imports_a_good_file(client_for, chief_of_staff, store):
     response = client_for(chief_of_staff).post(
-        reverse("insights:score_import"), {"file": _upload(HEADERS + "LB01,nps,2026-01-01,2026-01-31,45,300\n")}
+        reverse("insights:score_import"),
+        {"file": _upload(HEADERS + "LB01,nps,2026-01-01,2026-01-31,45,300\n")},
+        follow=True,
     )
 
-    assert response.status_code == 302
+    assert response.redirect_chain == [(reverse("insights:score_list"), 302)]
+    assert flash_messages(response) == ["Imported 1 row: 1 new, 0 updated."]
     assert list(CustomerScore.objects.values_list("value", "responses", "recorded_by")) == [
         (Decimal("45.00"), 300, chief_of_staff.pk)
     ]

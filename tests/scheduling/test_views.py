@@ -11,6 +11,7 @@ from apps.scheduling import services
 from apps.scheduling.models import Plan, Session
 from tests.engagements.helpers import error_div
 from tests.organizations.factories import MembershipFactory
+from tests.organizations.helpers import flash_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,15 @@ def test_a_chief_of_staff_plans_for_a_supported_executive(client_for, chief_of_s
     weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][(timezone.localdate() + timedelta(days=1)).weekday()]
     assert (plan.leader, plan.created_by, plan.rrule) == (executive, chief_of_staff, f"FREQ=WEEKLY;BYDAY={weekday}")
     assert plan.sessions.count() == 13
+
+
+@pytest.mark.parametrize(("end_days", "said"), [(1, "1 session"), (8, "2 sessions"), (None, "13 sessions")])
+def test_a_new_plan_counts_its_sessions_in_words_that_agree(client_for, executive, end_days, said):
+    end = "" if end_days is None else (timezone.localdate() + timedelta(days=end_days)).isoformat()
+
+    response = client_for(executive).post("/schedule/plans/new/", plan_post(executive, end_date=end), follow=True)
+
+    assert flash_messages(response) == [f"Planned: Tuesday store walk, {said} in the next 90 days."]
 
 
 @pytest.mark.parametrize(
