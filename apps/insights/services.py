@@ -508,7 +508,7 @@ def _parse_date(text):
 
 
 def _delimiter(text):
-    """"," or ";" (European Excel's CSV), whichever the header line uses more: no header holds either."""
+    """The separator, "," or ";" (European Excel's CSV), whichever the header line uses more: no header holds either."""
     header = text.partition("\n")[0]
     return ";" if header.count(";") > header.count(",") else ","
 
