@@ -232,6 +232,23 @@ def test_move_and_skip_from_the_schedule(client_for, executive):
     assert second.status == "cancelled"
 
 
+def test_a_move_into_the_past_is_refused_next_to_the_date(client_for, executive):
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    first = plan.sessions.order_by("starts_at").first()
+    before = first.starts_at
+
+    response = client_for(executive).post(
+        f"/schedule/sessions/{first.pk}/move/", {"date": "2020-01-01", "time": "09:00", "duration_minutes": "30"}
+    )
+
+    message = "Choose a moment still to come: past sessions are logged or missed, never moved there."
+    assert response.status_code == 200
+    assert error_div("id_date", message) in response.content.decode()
+    assert "Session moved." not in response.content.decode()
+    first.refresh_from_db()
+    assert first.starts_at == before
+
+
 def test_team_overview_counts_per_supported_executive(client_for, chief_of_staff, executive):
     plan = make_plan(executive, start=timezone.localdate() - timedelta(days=35))
     services.sessions_mark_missed(now=timezone.now())
