@@ -155,9 +155,14 @@ def plan_edit(request, pk):
     plan = _get_plan(membership, pk)
     _require_scheduler(membership, plan.leader)
     from_session = None
-    session_id = request.GET.get("session", "")
-    if session_id.isdigit():
-        from_session = plan.sessions.filter(pk=session_id).first()
+    if "session" in request.GET:
+        # Ignoring a session that is not this plan's would quietly turn "this and following" into all sessions.
+        session_id = request.GET["session"]
+        if not (session_id.isascii() and session_id.isdigit()):
+            raise Http404
+        from_session = _get_session(membership, session_id)
+        if from_session.plan_id != plan.pk:
+            raise Http404
     organization = membership.organization_id
     form = PlanEditForm(
         request.POST or None,

@@ -117,6 +117,40 @@ def test_an_unsupported_executive_is_not_a_choice(client_for, organization, chie
     assert Plan.objects.count() == 0
 
 
+def test_editing_from_one_of_the_plans_sessions_starts_from_it(client_for, executive):
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    session = plan.sessions.order_by("starts_at")[2]
+
+    response = client_for(executive).get(f"/schedule/plans/{plan.pk}/edit/", {"session": str(session.pk)})
+
+    assert (response.status_code, response.context["from_session"]) == (200, session)
+
+
+@pytest.mark.parametrize("which", ["another plan's", "another organization's", "not a number", "empty", "huge"])
+def test_editing_from_a_session_not_of_this_plan_answers_404_and_changes_nothing(client_for, executive, which):
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    other_plan = make_plan(executive, start=timezone.localdate() + timedelta(days=2))
+    stranger = make_plan(MembershipFactory(), start=timezone.localdate() + timedelta(days=1))
+    session = {
+        "another plan's": str(other_plan.sessions.first().pk),
+        "another organization's": str(stranger.sessions.first().pk),
+        "not a number": "3a",
+        "empty": "",
+        "huge": "9" * 30,
+    }[which]
+    client = client_for(executive)
+    before = list(Session.objects.order_by("pk").values())
+    url = f"/schedule/plans/{plan.pk}/edit/?session={session}"
+
+    statuses = [
+        client.get(url).status_code,
+        client.post(url, {**plan_post(executive, start_time="15:00"), "scope": "all"}).status_code,
+    ]
+
+    assert statuses == [404, 404]
+    assert list(Session.objects.order_by("pk").values()) == before
+
+
 def test_board_members_cannot_plan_move_skip_or_log(client_for, board_member, executive):
     plan = make_plan(executive)
     session = plan.sessions.order_by("starts_at").first()
