@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.engagements.models import Engagement
 from apps.scheduling import services
 from apps.scheduling.models import Plan, Session
+from apps.scheduling.selectors import ON_TARGET_MEANING
 from tests.engagements.helpers import error_div
 from tests.organizations.factories import MembershipFactory
 from tests.organizations.helpers import flash_messages
@@ -281,6 +282,20 @@ def test_a_move_into_the_past_is_refused_next_to_the_date(client_for, executive)
     assert "Session moved." not in response.content.decode()
     first.refresh_from_db()
     assert first.starts_at == before
+
+
+def test_the_targets_page_states_the_on_target_rule_and_offers_the_schedule_only_to_those_who_have_one(
+    client_for, admin_member, executive
+):
+    meaning = f'<p class="small text-body-secondary mb-0 on-target-meaning">{ON_TARGET_MEANING}</p>'
+    back = '<a href="/schedule/">‹ Schedule</a>'
+
+    pages = {who: client_for(m).get("/schedule/targets/") for who, m in (("admin", admin_member), ("exec", executive))}
+
+    html = {who: response.content.decode() for who, response in pages.items()}
+    assert [response.status_code for response in pages.values()] == [200, 200]
+    assert (meaning in html["admin"], back in html["admin"]) == (True, False)
+    assert (meaning in html["exec"], back in html["exec"]) == (True, True)
 
 
 def test_team_overview_counts_per_supported_executive(client_for, chief_of_staff, executive):
