@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,7 +123,10 @@ def _hours_section(d):
     today = d.today
     d.charts["hours"] = charts.stacked_bar_chart(
         title="Hours with customers per leader per month",
-        description=f"Average customer-facing hours per leader ({len(d.leaders)} leaders) in each month, by kind.",
+        description=(
+            f"Average customer-facing hours per leader ({len(d.leaders)} leader{pluralize(len(d.leaders))})"
+            " in each month, by kind."
+        ),
         categories=[m.strftime("%b %y") for m in d.months],
         series=[(Kind(k).label, [hours(by_month_kind.get((m, k), 0) / n) for m in d.months]) for k in kinds],
         links=lambda i, j: _feed(d, start=d.months[i], end=month_end(d.months[i], today), kind=kinds[j]),
@@ -145,6 +149,7 @@ def _hours_section(d):
     d.tables.append(
         Table(
             name="hours-per-month",
+            sheet="Hours by month",
             title="Hours per leader per month, by kind",
             columns=[
                 Column("month", "Month"),
@@ -158,6 +163,7 @@ def _hours_section(d):
     d.tables.append(
         Table(
             name="on-target",
+            sheet="On target",
             title="Share of leaders on target",
             columns=[
                 Column("month", "Month"),
@@ -191,6 +197,7 @@ def _hours_section(d):
     d.tables.append(
         Table(
             name="hours-per-leader",
+            sheet="Hours by leader",
             title=title,
             columns=[
                 Column("leader", "Leader"),
@@ -220,6 +227,7 @@ def _coverage_section(d):
     d.tables.append(
         Table(
             name="coverage",
+            sheet="Coverage",
             title="Coverage: places visited",
             columns=[
                 Column("window", "In the last"),
@@ -258,6 +266,7 @@ def _coverage_section(d):
     d.tables.append(
         Table(
             name="blind-spots",
+            sheet="Blind spots",
             title=f"Blind spots: not visited for {d.filters.blind_days} days",
             columns=[
                 Column("location", "Location"),
@@ -313,6 +322,7 @@ def _themes_section(d, start, end):
     d.tables.append(
         Table(
             name="themes",
+            sheet="Top themes",
             title="Themes: most frequent",
             columns=[
                 Column("theme", "Theme"),
@@ -334,6 +344,7 @@ def _themes_section(d, start, end):
     d.tables.append(
         Table(
             name="rising-themes",
+            sheet="Rising themes",
             title="Themes: fastest rising",
             columns=[
                 Column("theme", "Theme"),
@@ -375,6 +386,7 @@ def _loop_section(d, start, end):
     d.tables.append(
         Table(
             name="loop",
+            sheet="Closed loop",
             title="The closed loop",
             columns=[
                 Column("step", "Step"),
@@ -431,6 +443,7 @@ def _presence_section(d):
     d.tables.append(
         Table(
             name="presence-vs-scores",
+            sheet="Presence and scores",
             title=f"Leader presence and {label} by {'region' if d.filters.by_region else 'location'}",
             columns=[
                 Column("place", "Region" if d.filters.by_region else "Location"),

@@ -214,6 +214,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="against-target",
+            sheet="Against target",
             title="Customer time against target",
             columns=[
                 Column("period", "Period"),
@@ -240,6 +241,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="hours-per-month",
+            sheet="Hours by month",
             title=f"Hours with customers per month, last {len(months)} months",
             columns=[
                 Column("month", "Month"),
@@ -264,6 +266,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="split-by-kind",
+            sheet="By kind",
             title="This quarter by kind",
             columns=[Column("kind", "Kind"), Column("hours", "Hours", "hours"), Column("share", "Share", "percent")],
             rows=[
@@ -287,6 +290,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="coming",
+            sheet="Coming",
             title="Coming customer time",
             columns=[Column("when", "When"), Column("what", "What"), Column("where", "Where")],
             rows=[
@@ -298,6 +302,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="open-actions",
+            sheet="Open actions",
             title="My open actions",
             columns=[Column("title", "Action"), Column("status", "Status"), Column("due", "Due", "date")],
             rows=[[Link(a.title, a.href), a.status, a.due_on] for a in dashboard.open_actions],
@@ -306,6 +311,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="recent-learnings",
+            sheet="Recent learnings",
             title="My recent learnings",
             columns=[Column("learning", "Learning"), Column("kind", "Kind"), Column("when", "When", "date")],
             rows=[[Link(lg.text[:120], lg.href), lg.kind, lg.day] for lg in dashboard.learnings],

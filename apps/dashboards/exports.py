@@ -8,7 +8,6 @@ Choices:
 - Dates are ISO ("2026-11-02") on the page and in the CSV, and real date cells in the XLSX.
 """
 
-import csv
 import io
 import re
 from datetime import date, datetime
@@ -21,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from apps.core import spreadsheets
 from apps.core.spreadsheets import neutralize_formula
 
 from .tables import Link, Table, plain
@@ -71,21 +71,18 @@ def _attachment(content, *, content_type, filename):
 
 def csv_response(*, filename: str, tables: list[Table]) -> HttpResponse:
     """One CSV holding every table: its title, its header row, its rows, then a blank line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    rows = []
     for table in tables:
-        writer.writerow([table.title])
-        writer.writerow([column.label for column in table.columns])
+        rows.append([table.title])
+        rows.append([column.label for column in table.columns])
         for row in table.rows:
             cells = []
             for column, value in zip(table.columns, row, strict=True):
                 text = format_value(value, column.kind, for_csv=True)
                 cells.append(neutralize_formula(text) if column.kind == "text" else text)
-            writer.writerow(cells)
-        writer.writerow([])
-    # The BOM is what makes Excel read the file as UTF-8 (accented names) instead of the system code page.
-    content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return _attachment(content, content_type="text/csv; charset=utf-8", filename=f"{filename}.csv")
+            rows.append(cells)
+        rows.append([])
+    return spreadsheets.csv_response(rows, filename=f"{filename}.csv")
 
 
 # What a shortened sheet name must not end with: a dangling separator reads as a cut.
@@ -145,7 +142,7 @@ def xlsx_response(*, filename: str, tables: list[Table], base_url: str) -> HttpR
     workbook.remove(workbook.active)
     taken = set()
     for table in tables:
-        sheet = workbook.create_sheet(sheet_title(table.title, taken))
+        sheet = workbook.create_sheet(sheet_title(table.sheet or table.title, taken))
         bold = Font(bold=True)
         widths = [len(column.label) for column in table.columns]
         for index, column in enumerate(table.columns, start=1):

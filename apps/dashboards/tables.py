@@ -23,10 +23,13 @@ class Link:
 
 @dataclass
 class Table:
-    name: str  # a slug: the HTML id (the XLSX sheet is named after the title)
+    name: str  # a slug: the HTML id
     title: str
     columns: list[Column]
     rows: list[list] = field(default_factory=list)  # values, or Link(value, href)
+    # The XLSX sheet name (at most 31 characters, unique in its workbook): titles run longer, and a title cut to
+    # fit reads as a fragment ("Hours per leader over the"). Without one, the title is shortened at a word.
+    sheet: str = ""
 
 
 def plain(value):

@@ -198,6 +198,7 @@ def _cells(row):
 def team_table(rows, *, title=TABLE_TITLE) -> Table:
     return Table(
         name="team-executives",
+        sheet="Executives",
         title=title,
         columns=list(COLUMNS),
         rows=[_cells(row) for row in rows],

@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -358,7 +359,7 @@ def seed_large(*, leaders, engagements, seed, password, now=None):
     password_hash = make_password(password)
     with transaction.atomic():
         organization = Organization.objects.create(
-            name=f"Northwind Retail ({leaders} leaders)", slug=slug, time_zone=DEMO_TIME_ZONE
+            name=f"Northwind Retail ({leaders} leader{pluralize(leaders)})", slug=slug, time_zone=DEMO_TIME_ZONE
         )
         domain = f"{slug}.example"
         people = [(f"leader{i}@{domain}", f"Leader {i}") for i in range(1, leaders + 1)]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps as django_apps
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -199,7 +200,9 @@ def _actions(organization, themes, executives, today):
             title=title,
             owner=owner,
             due_on=due_on,
-            description=f"Customers raised this on visits: see the {len(learnings)} learnings below.",
+            description=(
+                f"Customers raised this on visits: see the {len(learnings)} learning{pluralize(len(learnings))} below."
+            ),
             learnings=learnings,
             today=created_on,
         )

@@ -348,7 +348,10 @@ class ScoreForm(BootstrapMixin, forms.Form):
 class ScoreImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, comma-separated; columns: location, metric, period_start, period_end, value, responses.",
+        help_text=(
+            "UTF-8, comma- or semicolon-separated; columns: location, metric, period_start, period_end, value,"
+            " responses."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv", "class": "form-control"}),
     )
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.dates import out_of_bounds
+from apps.core.forms import whole_number
 from apps.core.spreadsheets import unneutralize_formula
 from apps.organizations.models import Location
 
@@ -506,10 +507,18 @@ def _parse_date(text):
         return None
 
 
+def _delimiter(text):
+    """The separator, "," or ";" (European Excel's CSV), whichever the header line uses more: no header holds either."""
+    header = text.partition("\n")[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def _csv_rows(text):
     """(headers, [(line, values)], problem or None) of a CSV text. Headers are lower-cased and stripped, a
-    BOM is ignored, and each row is numbered by the file line it starts on (a quoted value may span lines)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    BOM is ignored, values are separated by commas or semicolons (as the header line is), and each row is
+    numbered by the file line it starts on (a quoted value may span lines)."""
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     rows, start = [], 1
     try:
         headers = [h.strip().lower() for h in next(reader, [])]
@@ -568,9 +577,10 @@ def _score_from_row(*, line, row, locations, organization, acting, report):
         problems.append(ImportProblem(line, "value", "Enter a number, e.g. 42 or 4.3."))
     responses = row.get("responses", "").strip()
     if responses:
-        if responses.isascii() and responses.isdigit():
-            responses = int(responses)
-        else:
+        # As the score form reads its number box: "1e2" is 100.
+        try:
+            responses = whole_number(responses)
+        except ValidationError:
             problems.append(ImportProblem(line, "responses", "Enter a whole number of responses, or leave it empty."))
             responses = None
     else:

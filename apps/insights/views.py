@@ -1,7 +1,6 @@
 """Pages for what leaders learned and what came of it. Views orchestrate: scoped lookup (404), role check
 (403), form, service or selector, render."""
 
-import csv
 from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -9,7 +8,7 @@ from typing import NamedTuple
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from apps.core.forms import add_service_errors
 from apps.core.history import history_entries
 from apps.core.redirects import safe_next
-from apps.core.spreadsheets import neutralize_formula
+from apps.core.spreadsheets import csv_response, neutralize_formula
 from apps.engagements.models import Learning
 from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
@@ -827,7 +826,8 @@ def score_import(request):
     if request.method == "POST" and form.is_valid():
         report = services.scores_import(acting=membership, text=form.cleaned_data["file"])
         if report.ok:
-            messages.success(request, f"Imported {report.rows} row(s): {report.created} new, {report.updated} updated.")
+            rows = f"{report.rows} row{pluralize(report.rows)}"
+            messages.success(request, f"Imported {rows}: {report.created} new, {report.updated} updated.")
             return redirect("insights:score_list")
     status = 422 if report is not None or form.errors else 200
     return render(request, "insights/score_import.html", {"form": form, "report": report}, status=status)
@@ -837,18 +837,15 @@ def score_import(request):
 def score_template(request):
     """A CSV to fill in: the headers and a few example rows with this organization's locations."""
     membership = request.membership
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="customer-scores.csv"'
-    writer = csv.writer(response)
-    writer.writerow([*services.SCORE_CSV_REQUIRED, *services.SCORE_CSV_OPTIONAL])
+    rows = [[*services.SCORE_CSV_REQUIRED, *services.SCORE_CSV_OPTIONAL]]
     last_month_end = timezone.localdate().replace(day=1) - timedelta(days=1)
     first = last_month_end.replace(day=1)
     locations = org_selectors.location_list(organization=membership.organization_id)[:SCORE_TEMPLATE_ROWS]
     for location, (metric, value) in zip(locations, [("nps", "42"), ("csat", "4.3"), ("ces", "2.1")], strict=False):
         period = [first.isoformat(), last_month_end.isoformat()]
         # A code or name such as "=1+1" must reach the spreadsheet as text, as in the dashboards' exports.
-        writer.writerow([neutralize_formula(location.code or location.name), metric, *period, value, "120"])
-    return response
+        rows.append([neutralize_formula(location.code or location.name), metric, *period, value, "120"])
+    return csv_response(rows, filename="customer-scores.csv")
 
 
 # === end of Customer scores ==============================================================================

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
 
 from . import services
 from .models import Notification, NotificationPreference, Reminder
@@ -18,7 +19,7 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.action(description="Send again now (failed, skipped, cancelled or unconfirmed reminders)")
     def retry_now(self, request, queryset):
         count = services.reminders_retry(ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{count} reminder(s) will go out within a minute.", messages.SUCCESS)
+        self.message_user(request, f"{count} reminder{pluralize(count)} will go out within a minute.", messages.SUCCESS)
 
 
 @admin.register(Notification)

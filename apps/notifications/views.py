@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -49,7 +50,10 @@ def notification_mark_read(request, pk):
 @membership_required()
 def notification_mark_all_read(request):
     count = services.notifications_mark_all_read(membership=request.membership)
-    messages.success(request, f"{count} notification(s) marked as read." if count else "Nothing was unread.")
+    if count:
+        messages.success(request, f"{count} notification{pluralize(count)} marked as read.")
+    else:
+        messages.success(request, "Nothing was unread.")
     return _back_to_list(request)
 
 

@@ -69,7 +69,24 @@ class RegionForm(forms.Form):
         self.helper = _helper("Add region")
 
 
+def _coordinate(label, bound):
+    """A latitude or longitude box: the browser and the server both hold it to ±`bound` degrees, and a value
+    past that (1e3) is told so, not that it has too many digits before the decimal point."""
+    out_of_range = f"Enter a {label.lower()} between -{bound} and {bound}."
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-bound,
+        max_value=bound,
+        decimal_places=5,
+        error_messages={"min_value": out_of_range, "max_value": out_of_range},
+    )
+
+
 class LocationForm(forms.ModelForm):
+    latitude = _coordinate("Latitude", 90)
+    longitude = _coordinate("Longitude", 180)
+
     class Meta:
         model = Location
         fields = ["name", "code", "region", "address", "latitude", "longitude", "is_active"]
@@ -82,6 +99,8 @@ class LocationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "latitude" in self.errors or "longitude" in self.errors:
+            return cleaned  # a value out of range was given: "give both" would only contradict its message
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             self.add_error(
                 "longitude" if cleaned.get("latitude") is not None else "latitude",

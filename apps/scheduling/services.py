@@ -277,8 +277,9 @@ def _check_session_change(session, acting):
 
 
 @transaction.atomic
-def session_reschedule(*, session, acting, local_date, local_time, duration_minutes=None, location=None):
-    """Move one session ("this session only"); the plan's later edits leave it where it was put."""
+def session_reschedule(*, session, acting, local_date, local_time, duration_minutes=None, location=None, now=None):
+    """Move one session ("this session only") to a moment still to come; the plan's later edits leave it where
+    it was put."""
     _check_session_change(session, acting)
     if location is not None and location.organization_id != session.organization_id:
         raise ValidationError({"location": "Choose a location of your organization."})
@@ -286,6 +287,13 @@ def session_reschedule(*, session, acting, local_date, local_time, duration_minu
     check_day(local_date, field="date")
     zone = ZoneInfo(session.plan.time_zone)
     starts_at = datetime.combine(local_date, local_time).replace(tzinfo=zone, fold=0).astimezone(UTC)
+    now = now or timezone.now()
+    if starts_at < now:
+        # A session that has happened is logged or counts as missed: moved into the past it would be neither.
+        field = "time" if local_date == now.astimezone(zone).date() else "date"
+        raise ValidationError(
+            {field: "Choose a moment still to come: past sessions are logged or missed, never moved there."}
+        )
     session.starts_at = starts_at
     session.duration_minutes = duration_minutes or session.duration_minutes
     session.ends_at = starts_at + timedelta(minutes=session.duration_minutes)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -122,7 +123,8 @@ def plan_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Planned: {plan.label}, {plan.sessions.count()} sessions in the next 90 days.")
+            count = plan.sessions.count()
+            messages.success(request, f"Planned: {plan.label}, {count} session{pluralize(count)} in the next 90 days.")
             return redirect("scheduling:plan", pk=plan.pk)
     return render(request, "scheduling/plan_form.html", {"form": form})
 
@@ -153,9 +155,14 @@ def plan_edit(request, pk):
     plan = _get_plan(membership, pk)
     _require_scheduler(membership, plan.leader)
     from_session = None
-    session_id = request.GET.get("session", "")
-    if session_id.isdigit():
-        from_session = plan.sessions.filter(pk=session_id).first()
+    if "session" in request.GET:
+        # Ignoring a session that is not this plan's would quietly turn "this and following" into all sessions.
+        session_id = request.GET["session"]
+        if not (session_id.isascii() and session_id.isdigit()):
+            raise Http404
+        from_session = _get_session(membership, session_id)
+        if from_session.plan_id != plan.pk:
+            raise Http404
     organization = membership.organization_id
     form = PlanEditForm(
         request.POST or None,

@@ -935,6 +935,18 @@ def test_csv_and_xlsx_hold_exactly_the_pages_tables(client_for, world, board_mem
     assert list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")))) == expected_csv
 
     book = load_workbook(io.BytesIO(xlsx_response.content))
+    # Each table names its own sheet: a title cut to 31 characters reads as a fragment.
+    assert book.sheetnames == [
+        "Hours by month",
+        "On target",
+        "Hours by leader",
+        "Coverage",
+        "Blind spots",
+        "Top themes",
+        "Rising themes",
+        "Closed loop",
+        "Presence and scores",
+    ]
     assert len(book.worksheets) == len(tables)
     for sheet, t in zip(book.worksheets, tables, strict=True):
         header, *body = shown[t.name]["rows"]

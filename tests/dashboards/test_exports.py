@@ -196,6 +196,18 @@ def test_xlsx_sheet_names_are_valid_short_and_unique():
     ]
 
 
+def test_xlsx_sheet_is_the_tables_own_name_and_the_title_only_without_one():
+    columns = [Column("a", "A")]
+    tables = [
+        Table(name="a", title="Hours per leader per month, by kind", columns=columns, sheet="Hours by month"),
+        Table(name="b", title="Blind spots: not visited for 60 days", columns=columns),
+    ]
+
+    workbook = read_xlsx(xlsx_response(filename="t", tables=tables, base_url="https://gemba.test/"))
+
+    assert workbook.sheetnames == ["Hours by month", "Blind spots- not visited for 60"]
+
+
 def test_xlsx_sheet_names_are_cut_at_a_word_with_nothing_dangling():
     taken = set()
 

@@ -297,6 +297,30 @@ def test_import_refuses_digits_that_are_not_plain_numbers(admin_member, store):
     assert [(p.line, p.column) for p in report.problems] == [(2, "responses")]
 
 
+def test_import_reads_responses_with_an_exponent_as_the_score_form_does(admin_member, store):
+    text = HEADERS + "LB01,nps,2026-01-01,2026-01-31,45,1e2\nLB01,csat,2026-01-01,2026-01-31,4,1.5\n"
+
+    report = services.scores_import(acting=admin_member, text=text)
+
+    assert [(p.line, p.column, p.message) for p in report.problems] == [
+        (3, "responses", "Enter a whole number of responses, or leave it empty.")
+    ]
+    report = services.scores_import(acting=admin_member, text=HEADERS + "LB01,nps,2026-01-01,2026-01-31,45,1e2\n")
+    assert (report.ok, list(CustomerScore.objects.values_list("responses", flat=True))) == (True, [100])
+
+
+def test_import_reads_a_semicolon_separated_file_as_european_excel_saves_it(admin_member, store):
+    text = (
+        HEADERS.replace(",", ";")
+        + 'LB01;nps;2026-01-01;2026-01-31;45;300\n"Leeds Briggate";csat;2026-02-01;2026-02-28;4;\n'
+    )
+
+    report = services.scores_import(acting=admin_member, text=text)
+
+    assert (report.ok, report.created) == (True, 2)
+    assert _rows() == [("Leeds Briggate", "csat", Decimal("4.00")), ("Leeds Briggate", "nps", Decimal("45.00"))]
+
+
 def test_import_numbers_lines_as_in_the_file_when_a_value_spans_lines(admin_member, store):
     text = HEADERS + '"LB01",nps,2026-01-01,2026-01-31,45,\n"Leeds\nBriggate",nps,2026-02-01,2026-02-28,1000,\n'
 

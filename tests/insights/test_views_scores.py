@@ -10,6 +10,7 @@ from django.urls import reverse
 from apps.insights.models import CustomerScore
 from tests.insights.factories import CustomerScoreFactory
 from tests.organizations.factories import LocationFactory, MembershipFactory, OrganizationFactory
+from tests.organizations.helpers import flash_messages
 
 HEADERS = "location,metric,period_start,period_end,value,responses\n"
 
@@ -143,10 +144,13 @@ def _upload(text, name="scores.csv"):
 
 def test_import_page_imports_a_good_file(client_for, chief_of_staff, store):
     response = client_for(chief_of_staff).post(
-        reverse("insights:score_import"), {"file": _upload(HEADERS + "LB01,nps,2026-01-01,2026-01-31,45,300\n")}
+        reverse("insights:score_import"),
+        {"file": _upload(HEADERS + "LB01,nps,2026-01-01,2026-01-31,45,300\n")},
+        follow=True,
     )
 
-    assert response.status_code == 302
+    assert response.redirect_chain == [(reverse("insights:score_list"), 302)]
+    assert flash_messages(response) == ["Imported 1 row: 1 new, 0 updated."]
     assert list(CustomerScore.objects.values_list("value", "responses", "recorded_by")) == [
         (Decimal("45.00"), 300, chief_of_staff.pk)
     ]
@@ -182,8 +186,9 @@ def test_template_csv_has_the_headers_and_example_rows_of_this_organization(clie
 
     response = client_for(admin_member).get(reverse("insights:score_template"))
 
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="customer-scores.csv"'
     assert lines[0] == "location,metric,period_start,period_end,value,responses"
     assert [line.split(",")[:2] for line in lines[1:]] == [["LB01", "nps"]]
 
@@ -197,6 +202,22 @@ def test_template_rows_import_cleanly(client_for, admin_member, store):
 
     assert response.status_code == 302
     assert CustomerScore.objects.count() == 2
+
+
+def test_template_is_utf8_with_a_bom_like_the_dashboard_exports_and_imports_back_as_downloaded(
+    client_for, admin_member
+):
+    LocationFactory(organization=admin_member.organization, name="Aardvark Café", code="")
+    client = client_for(admin_member)
+
+    content = client.get(reverse("insights:score_template")).content
+
+    assert content.startswith("\ufefflocation,metric,".encode())
+    assert content.decode("utf-8-sig").splitlines()[1].split(",")[:2] == ["Aardvark Café", "nps"]
+    upload = SimpleUploadedFile("customer-scores.csv", content, content_type="text/csv")
+    response = client.post(reverse("insights:score_import"), {"file": upload})
+    assert response.status_code == 302
+    assert list(CustomerScore.objects.values_list("location__name", "metric")) == [("Aardvark Café", "nps")]
 
 
 def test_template_writes_a_code_that_looks_like_a_formula_as_text_and_it_imports_back(client_for, admin_member):

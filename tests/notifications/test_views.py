@@ -110,6 +110,14 @@ def test_mark_read_twice_keeps_the_first_read_time(client_for, executive):
     assert Notification.objects.get(pk=target.pk).read_at == first
 
 
+def test_marking_one_notification_read_says_one_notification(client_for, executive):
+    _notify(executive, "Only")
+
+    response = client_for(executive).post("/notifications/read-all/", follow=True)
+
+    assert flash_messages(response) == ["1 notification marked as read."]
+
+
 def test_mark_read_by_get_is_refused(client_for, executive):
     target = _notify(executive, "Target")
 
@@ -125,7 +133,7 @@ def test_mark_all_read_marks_only_mine(client_for, executive):
 
     response = client_for(executive).post("/notifications/read-all/", follow=True)
 
-    assert flash_messages(response) == ["2 notification(s) marked as read."]
+    assert flash_messages(response) == ["2 notifications marked as read."]
     assert [Notification.objects.get(pk=n.pk).read_at is not None for n in mine] == [True, True]
     assert Notification.objects.get(pk=colleague.pk).read_at is None
 

@@ -1,5 +1,6 @@
 """Views: organization create/switch/settings, members and invitations (admin), locations and regions."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -744,12 +745,32 @@ def test_an_admin_edits_a_location(client, admin_member, organization):
         (
             {"name": "Oslo", "latitude": "91", "longitude": "10"},
             "latitude",
-            ["Ensure this value is less than or equal to 90."],
+            ["Enter a latitude between -90 and 90."],
+        ),
+        ({"name": "Oslo", "latitude": "1e3", "longitude": "10"}, "latitude", ["Enter a latitude between -90 and 90."]),
+        (
+            {"name": "Oslo", "latitude": "10", "longitude": "-1e3"},
+            "longitude",
+            ["Enter a longitude between -180 and 180."],
+        ),
+        (
+            {"name": "Oslo", "latitude": "10", "longitude": "180.5"},
+            "longitude",
+            ["Enter a longitude between -180 and 180."],
         ),
         ({"name": ""}, "name", ["This field is required."]),
         ({"name": "Taken"}, "name", ["A location with this name already exists."]),
     ],
-    ids=["latitude-only", "longitude-only", "latitude-range", "no-name", "duplicate-name"],
+    ids=[
+        "latitude-only",
+        "longitude-only",
+        "latitude-range",
+        "latitude-1e3",
+        "longitude-minus-1e3",
+        "longitude-range",
+        "no-name",
+        "duplicate-name",
+    ],
 )
 def test_an_invalid_location_shows_errors_next_to_the_field_and_saves_nothing(
     client, admin_member, organization, data, field, errors
@@ -767,6 +788,18 @@ def test_an_invalid_location_shows_errors_next_to_the_field_and_saves_nothing(
     assert field_errors(response, field) == errors
     assert non_field_errors(response) == []
     assert _locations_state() == before
+
+
+def test_the_location_form_holds_coordinates_to_their_range_in_the_browser(client, admin_member):
+    client.force_login(admin_member.user)
+
+    html = client.get("/org/locations/new/").content.decode()
+
+    assert re.search(r'<input type="number" name="latitude"[^>]*>', html).group(0) == (
+        '<input type="number" name="latitude" min="-90" max="90" step="0.00001" class="numberinput form-control"'
+        ' id="id_latitude">'
+    )
+    assert 'name="longitude" min="-180" max="180" step="0.00001"' in html
 
 
 def test_renaming_a_location_onto_another_shows_the_error_next_to_the_name(client, admin_member, organization):

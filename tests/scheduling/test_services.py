@@ -185,12 +185,45 @@ def test_this_session_only_is_kept_when_the_plan_changes_later(executive):
     plan = create_plan(executive)
     session = plan.sessions.order_by("starts_at")[4]
 
-    services.session_reschedule(session=session, acting=executive, local_date=date(2026, 4, 1), local_time=time(11, 0))
+    services.session_reschedule(
+        session=session, acting=executive, local_date=date(2026, 4, 1), local_time=time(11, 0), now=NOW
+    )
     services.plan_update(plan=plan, acting=executive, scope=Scope.ALL, now=NOW, start_time=time(8, 0))
 
     session.refresh_from_db()
     assert session.starts_at.astimezone(OSLO).strftime("%Y-%m-%d %H:%M") == "2026-04-01 11:00"
     assert (session.is_exception, session.sequence) == (True, 1)
+
+
+@pytest.mark.parametrize(
+    ("local_date", "local_time", "field"),
+    [(date(2020, 1, 1), time(9, 0), "date"), (date(2026, 3, 1), time(12, 59), "time")],
+)
+def test_a_session_is_not_moved_into_the_past(executive, local_date, local_time, field):
+    session = create_plan(executive).sessions.order_by("starts_at")[1]
+    before = (session.starts_at, session.sequence)
+
+    with pytest.raises(ValidationError) as exc_info:
+        services.session_reschedule(
+            session=session, acting=executive, local_date=local_date, local_time=local_time, now=NOW
+        )
+
+    assert exc_info.value.message_dict == {
+        field: ["Choose a moment still to come: past sessions are logged or missed, never moved there."]
+    }
+    session.refresh_from_db()
+    assert (session.starts_at, session.sequence) == before
+
+
+def test_a_session_moves_to_later_today(executive):
+    session = create_plan(executive).sessions.order_by("starts_at")[1]
+
+    services.session_reschedule(
+        session=session, acting=executive, local_date=date(2026, 3, 1), local_time=time(13, 1), now=NOW
+    )
+
+    session.refresh_from_db()
+    assert session.starts_at == datetime(2026, 3, 1, 12, 1, tzinfo=UTC)
 
 
 def test_skipping_a_session_cancels_it_and_only_it(executive):

@@ -9,8 +9,10 @@ from django.utils import timezone
 from apps.engagements.models import Engagement
 from apps.scheduling import services
 from apps.scheduling.models import Plan, Session
+from apps.scheduling.selectors import ON_TARGET_MEANING
 from tests.engagements.helpers import error_div
 from tests.organizations.factories import MembershipFactory
+from tests.organizations.helpers import flash_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,15 @@ def test_a_chief_of_staff_plans_for_a_supported_executive(client_for, chief_of_s
     assert plan.sessions.count() == 13
 
 
+@pytest.mark.parametrize(("end_days", "said"), [(1, "1 session"), (8, "2 sessions"), (None, "13 sessions")])
+def test_a_new_plan_counts_its_sessions_in_words_that_agree(client_for, executive, end_days, said):
+    end = "" if end_days is None else (timezone.localdate() + timedelta(days=end_days)).isoformat()
+
+    response = client_for(executive).post("/schedule/plans/new/", plan_post(executive, end_date=end), follow=True)
+
+    assert flash_messages(response) == [f"Planned: Tuesday store walk, {said} in the next 90 days."]
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -107,6 +118,40 @@ def test_an_unsupported_executive_is_not_a_choice(client_for, organization, chie
     assert Plan.objects.count() == 0
 
 
+def test_editing_from_one_of_the_plans_sessions_starts_from_it(client_for, executive):
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    session = plan.sessions.order_by("starts_at")[2]
+
+    response = client_for(executive).get(f"/schedule/plans/{plan.pk}/edit/", {"session": str(session.pk)})
+
+    assert (response.status_code, response.context["from_session"]) == (200, session)
+
+
+@pytest.mark.parametrize("which", ["another plan's", "another organization's", "not a number", "empty", "huge"])
+def test_editing_from_a_session_not_of_this_plan_answers_404_and_changes_nothing(client_for, executive, which):
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    other_plan = make_plan(executive, start=timezone.localdate() + timedelta(days=2))
+    stranger = make_plan(MembershipFactory(), start=timezone.localdate() + timedelta(days=1))
+    session = {
+        "another plan's": str(other_plan.sessions.first().pk),
+        "another organization's": str(stranger.sessions.first().pk),
+        "not a number": "3a",
+        "empty": "",
+        "huge": "9" * 30,
+    }[which]
+    client = client_for(executive)
+    before = list(Session.objects.order_by("pk").values())
+    url = f"/schedule/plans/{plan.pk}/edit/?session={session}"
+
+    statuses = [
+        client.get(url).status_code,
+        client.post(url, {**plan_post(executive, start_time="15:00"), "scope": "all"}).status_code,
+    ]
+
+    assert statuses == [404, 404]
+    assert list(Session.objects.order_by("pk").values()) == before
+
+
 def test_board_members_cannot_plan_move_skip_or_log(client_for, board_member, executive):
     plan = make_plan(executive)
     session = plan.sessions.order_by("starts_at").first()
@@ -135,6 +180,42 @@ def test_schedule_shows_six_weeks_and_what_is_not_logged(client_for, executive):
     assert [week["monday"].weekday() for week in response.context["weeks"]] == [0] * 6
     assert "Not logged yet" in html
     assert "Log it</a>" in html
+
+
+def test_the_plans_list_keeps_the_cadences_own_capitals(client_for, executive):
+    make_plan(executive)
+    services.plan_create(
+        created_by=executive,
+        leader=executive,
+        kind="store_visit",
+        cadence="custom",
+        custom_rule="FREQ=WEEKLY;BYDAY=MO,TH",
+        start_date=timezone.localdate() + timedelta(days=1),
+        start_time=time(9, 0),
+        time_zone="Europe/London",
+        duration_minutes=30,
+    )
+
+    html = client_for(executive).get("/schedule/").content.decode()
+
+    # "custom (rrule)" and "2nd tuesday" read as typos: the label is shown as the form offers it
+    assert "· Every week at 09:00 (Europe/London)" in html
+    assert "· Custom (RRULE) at 09:00 (Europe/London)" in html
+
+
+def test_a_missed_session_under_not_logged_yet_can_still_be_logged(client_for, executive):
+    # given: last week's session, swept to missed (the service still logs it, the reminder email links to it)
+    plan = make_plan(executive)
+    services.sessions_mark_missed(now=timezone.now())
+    missed = plan.sessions.filter(status="missed").order_by("starts_at").first()
+    assert missed is not None and missed.starts_at < timezone.now() - timedelta(days=6)
+
+    html = client_for(executive).get("/schedule/").content.decode()
+
+    # then: its row under "Not logged yet" offers the log form, not only a "Missed" badge
+    assert f'<a class="btn btn-sm btn-primary" href="/schedule/sessions/{missed.pk}/log/">Log it</a>' in html
+    assert f"/schedule/sessions/{missed.pk}/move/" not in html
+    assert f"/schedule/sessions/{missed.pk}/skip/" not in html
 
 
 def test_log_it_prefills_from_the_session_and_marks_it_done(client_for, executive):
@@ -184,6 +265,37 @@ def test_move_and_skip_from_the_schedule(client_for, executive):
     assert first.starts_at == datetime(2030, 1, 8, 15, 45, tzinfo=UTC)
     assert (first.duration_minutes, first.is_exception) == (50, True)
     assert second.status == "cancelled"
+
+
+def test_a_move_into_the_past_is_refused_next_to_the_date(client_for, executive):
+    plan = make_plan(executive, start=timezone.localdate() + timedelta(days=1))
+    first = plan.sessions.order_by("starts_at").first()
+    before = first.starts_at
+
+    response = client_for(executive).post(
+        f"/schedule/sessions/{first.pk}/move/", {"date": "2020-01-01", "time": "09:00", "duration_minutes": "30"}
+    )
+
+    message = "Choose a moment still to come: past sessions are logged or missed, never moved there."
+    assert response.status_code == 200
+    assert error_div("id_date", message) in response.content.decode()
+    assert "Session moved." not in response.content.decode()
+    first.refresh_from_db()
+    assert first.starts_at == before
+
+
+def test_the_targets_page_states_the_on_target_rule_and_offers_the_schedule_only_to_those_who_have_one(
+    client_for, admin_member, executive
+):
+    meaning = f'<p class="small text-body-secondary mb-0 on-target-meaning">{ON_TARGET_MEANING}</p>'
+    back = '<a href="/schedule/">‹ Schedule</a>'
+
+    pages = {who: client_for(m).get("/schedule/targets/") for who, m in (("admin", admin_member), ("exec", executive))}
+
+    html = {who: response.content.decode() for who, response in pages.items()}
+    assert [response.status_code for response in pages.values()] == [200, 200]
+    assert (meaning in html["admin"], back in html["admin"]) == (True, False)
+    assert (meaning in html["exec"], back in html["exec"]) == (True, True)
 
 
 def test_team_overview_counts_per_supported_executive(client_for, chief_of_staff, executive):

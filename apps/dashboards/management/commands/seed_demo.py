@@ -3,6 +3,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from apps.engagements import demo
 from apps.insights import demo as insights_demo
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{result.organization.name} already exists; nothing changed.")
         if planned:
-            self.stdout.write(f"Planned weekly customer time for {planned} executives, with targets.")
+            executives = f"{planned} executive{pluralize(planned)}"
+            self.stdout.write(f"Planned weekly customer time for {executives}, with targets.")
         if insights:
             counts = ", ".join(f"{v} {k}" for k, v in insights.items())
             self.stdout.write(f"Added what came of it: {counts}.")
