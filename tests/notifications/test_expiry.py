@@ -6,6 +6,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from apps.core.zones import zone_or_utc
 from apps.insights import reminders as action_reminders
 from apps.notifications import services
 from apps.notifications.models import Notification, Reminder
@@ -85,7 +86,10 @@ def test_a_nudge_about_a_session_marked_missed_is_expired_at_claim(executive, ch
 
 def test_quiet_hours_that_would_hold_a_reminder_past_its_moment_expire_it(leader):
     NotificationPreferenceFactory(user=leader.user, quiet_start=time(0, 0), quiet_end=time(23, 59))
-    now = timezone.now()
+    # Noon on the leader's clock, so the quiet hours last far beyond the reminder's half hour at any time of day
+    # the suite runs (near midnight, 23:59 came before the expiry and the reminder was rightly only held).
+    zone = zone_or_utc(leader.user.time_zone)
+    now = timezone.localtime(timezone.now(), zone).replace(hour=12, minute=0) + timedelta(days=1)
     reminder = ReminderFactory(recipient=leader, due_at=now, expires_at=now + timedelta(minutes=30))
 
     assert services.dispatch_due(now=now) == 0
