@@ -6,17 +6,9 @@ import pytest
 
 from apps.engagements.models import Engagement, Learning
 from tests.e2e.conftest import log_in
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def test_entry_logged_without_signal_is_sent_once_signal_returns(live_server, demo, phone):
@@ -40,7 +32,7 @@ def test_entry_logged_without_signal_is_sent_once_signal_returns(live_server, de
     phone.context.set_offline(False)
     phone.evaluate("window.gembaOutbox.flush()")
 
-    assert _wait_for(lambda: Engagement.objects.count() == before + 1)
+    assert wait_for(lambda: Engagement.objects.count() == before + 1)
     status.wait_for(state="hidden")
     engagement = Engagement.objects.order_by("-created_at").first()
     assert (engagement.kind, engagement.duration_minutes, engagement.location.name) == (
@@ -70,7 +62,7 @@ def test_two_entries_logged_on_the_cached_page_offline_both_arrive(live_server, 
     log_in(phone, live_server.url, "ceo@northwind.example")
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.goto(f"{live_server.url}/log/")
-    assert _wait_for(lambda: phone.evaluate("navigator.serviceWorker.controller !== null"))
+    assert wait_for(lambda: phone.evaluate("navigator.serviceWorker.controller !== null"))
     phone.goto(f"{live_server.url}/log/")  # now served through the worker, which caches it
     served_uuid = phone.locator('input[name="client_uuid"]').input_value()
     before = Engagement.objects.count()
@@ -94,7 +86,7 @@ def test_two_entries_logged_on_the_cached_page_offline_both_arrive(live_server, 
     # then: signal returns, both arrive, each once
     phone.context.set_offline(False)
     phone.evaluate("window.gembaOutbox.flush()")
-    assert _wait_for(lambda: Engagement.objects.count() == before + 2)
+    assert wait_for(lambda: Engagement.objects.count() == before + 2)
     assert cached_uuid != served_uuid
     texts = sorted(Learning.objects.order_by("-created_at").values_list("text", flat=True)[:2])
     assert texts == ["First visit without signal.", "Second visit without signal."]

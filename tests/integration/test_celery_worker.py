@@ -11,15 +11,7 @@ from apps.organizations import services
 from apps.organizations.models import Invitation
 from apps.organizations.tasks import invitation_send_task, send_pending_invitations
 from tests.organizations.factories import MembershipFactory
-
-
-def _wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+from tests.waiting import wait_for
 
 
 @pytest.mark.redis
@@ -32,12 +24,12 @@ def test_worker_sends_invitation_email_enqueued_after_commit(purge_queue, celery
         organization=admin.organization, email="New.Leader@Example.com", role="executive", invited_by=admin
     )
 
-    assert _wait_for(lambda: len(mail.outbox) == 1)
+    assert wait_for(lambda: len(mail.outbox) == 1)
     assert mail.outbox[0].to == ["new.leader@example.com"]
     assert mail.outbox[0].subject == f"[Gemba] You're invited to {admin.organization.name}"
     assert invitation.token in mail.outbox[0].body
     # the worker marks the invitation sent right after the backend took the email: wait for that commit too
-    assert _wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None)
+    assert wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None)
 
 
 @pytest.mark.redis
@@ -57,7 +49,7 @@ def test_duplicate_send_tasks_deliver_one_email(purge_queue, celery_worker):
     for _ in range(3):
         invitation_send_task.delay(invitation.pk)
 
-    assert _wait_for(lambda: len(mail.outbox) >= 1)
+    assert wait_for(lambda: len(mail.outbox) >= 1)
     time.sleep(1.0)  # let the duplicates run too
     assert len(mail.outbox) == 1
 
@@ -79,5 +71,5 @@ def test_sweep_sends_invitations_whose_task_was_lost(purge_queue, celery_worker)
 
     send_pending_invitations.delay()
 
-    assert _wait_for(lambda: len(mail.outbox) == 1)
+    assert wait_for(lambda: len(mail.outbox) == 1)
     assert mail.outbox[0].to == ["lost@example.com"]

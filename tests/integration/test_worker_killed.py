@@ -23,19 +23,11 @@ from django.utils import timezone
 from apps.notifications import services
 from apps.notifications.models import Notification, Reminder
 from tests.notifications.factories import ReminderFactory
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def _start_worker(tmp_path, name, slow_seconds):
@@ -89,7 +81,7 @@ def test_a_worker_killed_mid_send_is_never_sent_again(tmp_path, purge_queue):
     try:
         # when: the first worker takes the reminder and is killed while the email is "on the wire"
         assert services.dispatch_due() == 1
-        assert _wait_for(lambda: Reminder.objects.get(pk=reminder.pk).status == "sending")
+        assert wait_for(lambda: Reminder.objects.get(pk=reminder.pk).status == "sending")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         assert _sent_files(tmp_path) == []

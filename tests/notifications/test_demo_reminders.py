@@ -20,20 +20,12 @@ from apps.notifications.models import Reminder, zone_or_utc
 from apps.organizations.models import Membership, Role
 from apps.scheduling.models import Session, SessionStatus
 from apps.scheduling.reminders import LOG_WINDOW, MISSING_ENTRY_AFTER
+from tests.waiting import wait_for
 
 # A Wednesday at 17:00 in London (the demo's zone): the early shift (07:30-11:30) ended 5 h 30 min ago, so
 # "What did you learn?" and the missing-entry nudges about it are due; Tuesday's call (16:00-16:30) ended
 # more than a day ago, every earlier session too.
 SEEDED_AT = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
-
-
-def _wait_for(predicate, timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def _expected_subjects(now):
@@ -71,7 +63,7 @@ def test_after_seeding_the_demo_the_first_dispatch_sends_nothing_about_the_past(
 
     # when: the dispatcher runs (as of just before the seeding) and the real worker delivers what it hands over
     handed = services.dispatch_due(now=now)
-    assert _wait_for(lambda: not Reminder.objects.filter(status__in=("queued", "sending")).exists())
+    assert wait_for(lambda: not Reminder.objects.filter(status__in=("queued", "sending")).exists())
     time.sleep(1.5)  # the time a duplicate, if any, would take
 
     # then: exactly the mail the demo calls for, each email about something current

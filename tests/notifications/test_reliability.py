@@ -18,17 +18,9 @@ from apps.notifications.tasks import deliver_reminder_task
 from tests.notifications.conftest import broker_unreachable
 from tests.notifications.factories import NotificationFactory, ReminderFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.waiting import wait_for
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-
-def _wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def _settle(seconds=1.5):
@@ -77,7 +69,7 @@ def test_two_dispatchers_at_the_same_time_deliver_each_reminder_exactly_once(pur
     # then
     assert errors == []
     assert sum(handed) == 200
-    assert _wait_for(lambda: len(mail.outbox) >= 200 and Notification.objects.count() >= 200)
+    assert wait_for(lambda: len(mail.outbox) >= 200 and Notification.objects.count() >= 200)
     _settle()
     assert len(mail.outbox) == 200
     assert Counter(message.subject for message in mail.outbox) == {f"[Gemba] Reminder {n:03d}": 1 for n in range(200)}
@@ -126,7 +118,7 @@ def test_the_same_delivery_task_run_three_times_delivers_once(purge_queue, celer
     for _ in range(3):
         deliver_reminder_task.delay(reminder.pk)
 
-    assert _wait_for(lambda: len(mail.outbox) >= 1)
+    assert wait_for(lambda: len(mail.outbox) >= 1)
     _settle()
     assert [message.subject for message in mail.outbox] == ["[Gemba] Once only"]
     assert Notification.objects.count() == 1
@@ -167,7 +159,7 @@ def test_redis_down_at_scheduling_and_dispatch_loses_nothing_and_sends_once_when
 
     # then: the real worker delivers it once
     assert handed == 1
-    assert _wait_for(lambda: _statuses() == {"sent": 1})
+    assert wait_for(lambda: _statuses() == {"sent": 1})
     _settle()
     assert [message.subject for message in mail.outbox] == ["[Gemba] Log what you learned"]
     assert Notification.objects.count() == 1
