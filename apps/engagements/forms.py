@@ -1,3 +1,4 @@
+import functools
 import uuid
 from datetime import date
 
@@ -111,9 +112,17 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def setup_choices(self, *, participants, locations, recent_locations=()):
-        """`locations` and `participants` are selector querysets; the location menu lists recent ones first."""
+        """`locations` and `participants` are selector querysets; the location menu lists recent ones first.
+        `recent_locations` a list, or a callable returning one."""
         self.fields["location"].queryset = locations
-        self.fields["location"].choices = location_choices(recent_locations, list(locations))
+
+        @functools.cache
+        def menu():
+            # Read only when the form is shown: a POST that saves validates against the queryset and redirects.
+            recent = recent_locations() if callable(recent_locations) else recent_locations
+            return location_choices(recent, list(locations))
+
+        self.fields["location"].choices = menu
         self.fields["participants"].queryset = participants
 
     def clean(self):
@@ -163,9 +172,23 @@ class QuickLogForm(EngagementFieldsMixin):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "“…”"}),
     )
 
-    def __init__(self, *args, leaders, executives, locations, recent_locations=(), default_kind=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        leaders,
+        executives,
+        locations,
+        recent_locations=(),
+        default_kind=None,
+        default_leader=None,
+        **kwargs,
+    ):
+        """`recent_locations` a list or a callable (read only if the form is shown); `default_leader` the
+        preselected leader when known (else the first of `leaders`)."""
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders
+        if not self.is_bound and callable(recent_locations):
+            recent_locations = recent_locations()
         self.setup_choices(participants=executives, locations=locations, recent_locations=recent_locations)
         if not self.is_bound:
             self.initial.setdefault("client_uuid", uuid.uuid4())
@@ -173,7 +196,7 @@ class QuickLogForm(EngagementFieldsMixin):
             self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
             if recent_locations:
                 self.initial.setdefault("location", recent_locations[0].pk)
-            first = leaders.first()
+            first = default_leader or leaders.first()
             if first is not None:
                 self.initial.setdefault("leader", first.pk)
 

@@ -106,14 +106,20 @@ def _used_by(membership):
     return Q(engagements__logged_by=membership) | Q(engagements__participants__membership=membership)
 
 
+def locations_recent(*, membership, limit=5):
+    """The active locations `membership` used most recently (logged there, or was credited there), latest first."""
+    return list(
+        Location.objects.for_organization(membership.organization_id)
+        .filter(_used_by(membership), is_active=True)
+        .annotate(last_used=Max("engagements__started_at"))
+        .order_by("-last_used", "name")[:limit]
+    )
+
+
 def locations_recent_first(*, membership, recent_limit=5):
     """(recent, all): the locations `membership` used most recently, then every active location."""
     locations = Location.objects.for_organization(membership.organization_id).filter(is_active=True)
-    recent = list(
-        locations.filter(_used_by(membership))
-        .annotate(last_used=Max("engagements__started_at"))
-        .order_by("-last_used", "name")[:recent_limit]
-    )
+    recent = locations_recent(membership=membership, limit=recent_limit)
     # Locations without a region last, on every database (PostgreSQL and SQLite sort NULL differently).
     everything = list(locations.select_related("region").order_by(F("region__name").asc(nulls_last=True), "name"))
     return recent, everything

@@ -42,14 +42,15 @@ def _get_engagement(membership, pk):
 
 def _quick_log_form(request, data=None):
     membership = request.membership
-    recent, _ = selectors.locations_recent_first(membership=membership)
     return QuickLogForm(
         data,
         leaders=org_selectors.leaders_for(membership=membership),
         executives=org_selectors.executives(organization=membership.organization_id),
         locations=org_selectors.location_list(organization=membership.organization_id),
-        recent_locations=recent,
-        default_kind=selectors.last_kind(membership=membership),
+        # The menu's order and the defaults only matter to a form that is shown: a saved POST redirects.
+        recent_locations=lambda: selectors.locations_recent(membership=membership),
+        default_kind=None if data is not None else selectors.last_kind(membership=membership),
+        default_leader=membership if membership.is_executive else None,
     )
 
 
