@@ -124,6 +124,9 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
 
         self.fields["location"].choices = menu
         self.fields["participants"].queryset = participants
+        # One plain query when shown (a ModelChoiceIterator reads through a server-side cursor on PostgreSQL).
+        label = self.fields["participants"].label_from_instance
+        self.fields["participants"].choices = functools.cache(lambda: [(m.pk, label(m)) for m in participants])
 
     def clean(self):
         cleaned = super().clean()

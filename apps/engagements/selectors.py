@@ -108,9 +108,17 @@ def _used_by(membership):
 
 def locations_recent(*, membership, limit=5):
     """The active locations `membership` used most recently (logged there, or was credited there), latest first."""
+    # Their own engagements first, found through the member's indexes (credited, logged), then grouped by place:
+    # joining every engagement of every location to test "logged or credited" reads the whole log.
+    used = (
+        Participant.objects.filter(membership=membership)
+        .values("engagement_id")
+        .order_by()
+        .union(Engagement.objects.filter(logged_by=membership).values("pk").order_by())
+    )
     return list(
         Location.objects.for_organization(membership.organization_id)
-        .filter(_used_by(membership), is_active=True)
+        .filter(engagements__in=used, is_active=True)
         .annotate(last_used=Max("engagements__started_at"))
         .order_by("-last_used", "name")[:limit]
     )
