@@ -93,11 +93,15 @@ def minutes_totals(*, membership, now=None):
     """This week's and this month's minutes credited to `membership`, in one query."""
     starts = period_starts(now)
     end = timezone.now() if now is None else now
-    totals = Participant.objects.filter(membership=membership).aggregate(
-        week=Sum("minutes", filter=Q(engagement__started_at__gte=starts["week"], engagement__started_at__lte=end)),
-        month=Sum("minutes", filter=Q(engagement__started_at__gte=starts["month"], engagement__started_at__lte=end)),
-        week_count=Count("id", filter=Q(engagement__started_at__gte=starts["week"], engagement__started_at__lte=end)),
-        month_count=Count("id", filter=Q(engagement__started_at__gte=starts["month"], engagement__started_at__lte=end)),
+    # The participant's own copy of the start: a range of the member's index answers, without joining the log.
+    week = Q(started_at__gte=starts["week"], started_at__lte=end)
+    month = Q(started_at__gte=starts["month"], started_at__lte=end)
+    since = min(starts["week"], starts["month"])  # a week may start in the month before
+    totals = Participant.objects.filter(membership=membership, started_at__gte=since, started_at__lte=end).aggregate(
+        week=Sum("minutes", filter=week),
+        month=Sum("minutes", filter=month),
+        week_count=Count("id", filter=week),
+        month_count=Count("id", filter=month),
     )
     return {key: value or 0 for key, value in totals.items()}
 
