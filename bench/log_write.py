@@ -138,6 +138,7 @@ def in_process(leader, peer, location, requests):
 
     # One connection throughout, so that every query is captured (the site's setting closes it per request).
     connection.settings_dict["CONN_MAX_AGE"] = None
+    connection.close()
     client = Client()
     client.force_login(leader.user)
     calls = {

@@ -75,11 +75,12 @@ _CONFLICT = {
 
 
 def _upsert(model, rows, *, add, latest=None):
-    """Insert `rows` (dicts of field name -> value, one per key), or add their `add` fields to the rows already
-    there; `latest` keeps the later of the two datetimes. One statement, the same SQL on PostgreSQL and SQLite
-    (Django's bulk_create(update_conflicts=True) can only overwrite, not add)."""
+    """The statement that inserts `rows` (dicts of field name -> value, one per key), or adds their `add` fields
+    to the rows already there; `latest` keeps the later of the two datetimes. (sql, params), or None without
+    rows. The same SQL on PostgreSQL and SQLite (Django's bulk_create(update_conflicts=True) can only overwrite,
+    not add)."""
     if not rows:
-        return
+        return None
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = list(rows[0])
@@ -102,14 +103,32 @@ def _upsert(model, rows, *, add, latest=None):
     params = [
         field.get_db_prep_save(row[name], connection) for row in rows for name, field in zip(names, fields, strict=True)
     ]
+    return sql, params
+
+
+def _run(statements):
+    """Run upserts (of different tables). On PostgreSQL in one round trip: all but the last as data-modifying
+    WITH queries of the last; SQLite has no such queries, so there one by one."""
+    statements = [statement for statement in statements if statement]
+    if not statements:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            *first, (last, _) = statements
+            heads = [f"upsert{number} AS ({sql})" for number, (sql, _) in enumerate(first)]
+            cursor.execute(
+                (f"WITH {', '.join(heads)} " if heads else "") + last,
+                [param for _, params in statements for param in params],
+            )
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 # --- Adding a new engagement or learning -----------------------------------------------------------------
 def engagement_added(engagement, participants, learnings=()):
     """Add a just-saved engagement (with its participants and the learnings saved with it) to every rollup:
-    one lock and four upserts, whatever the size of the log."""
+    one lock and four upserts (one statement on PostgreSQL), whatever the size of the log."""
     members = _locked_members(p.membership_id for p in participants)
     learned = defaultdict(int)
     for learning in learnings:
@@ -141,9 +160,19 @@ def engagement_added(engagement, participants, learnings=()):
                     "engagements": 1,
                     "last_started_at": engagement.started_at,
                 }
-    _upsert(LeaderMonth, list(months.values()), add=("minutes", "engagements", "learnings"), latest="last_started_at")
-    _upsert(LeaderMonthTotal, list(totals.values()), add=("minutes", "engagements"), latest="last_started_at")
-    _add_places(engagement.organization_id, location_footprint(engagement, participants))
+    places = location_footprint(engagement, participants)
+    _run(
+        [
+            _upsert(
+                LeaderMonth,
+                list(months.values()),
+                add=("minutes", "engagements", "learnings"),
+                latest="last_started_at",
+            ),
+            _upsert(LeaderMonthTotal, list(totals.values()), add=("minutes", "engagements"), latest="last_started_at"),
+            *_place_upserts(engagement.organization_id, {key: [1, minutes] for key, minutes in places.items()}),
+        ]
+    )
 
 
 def learning_added(learning):
@@ -166,7 +195,7 @@ def learning_added(learning):
         }
         for place in sorted({None, region}, key=str)
     ]
-    _upsert(LeaderMonth, rows, add=("learnings",), latest="last_started_at")
+    _run([_upsert(LeaderMonth, rows, add=("learnings",), latest="last_started_at")])
 
 
 # --- Changing or deleting an engagement ------------------------------------------------------------------
@@ -208,42 +237,54 @@ def rollups_change(*, before, after=None):
         for key, minutes in places.items():
             days[key][0] += sign
             days[key][1] += sign * minutes
+    _run(_place_upserts(before.organization_id, days))
+    _move(LocationDay, "day", days)
+    _move(LocationMonth, "month", _months(days))
+
+
+def _months(days):
+    """{(location, day): [engagements, minutes]} summed by month."""
     months = defaultdict(lambda: [0, 0])
     for (location, day), (n, minutes) in days.items():
         months[(location, day.replace(day=1))][0] += n
         months[(location, day.replace(day=1))][1] += minutes
-    _move(LocationDay, "day", before.organization_id, days)
-    _move(LocationMonth, "month", before.organization_id, months)
+    return months
 
 
-def _add_places(organization_id, places):
-    """Count one engagement at each (location, day) of `places` ({key: minutes}) in LocationDay and LocationMonth."""
-    days = {key: [1, minutes] for key, minutes in places.items()}
-    months = {(location, day.replace(day=1)): [1, minutes] for (location, day), minutes in places.items()}
-    _move(LocationDay, "day", organization_id, days)
-    _move(LocationMonth, "month", organization_id, months)
+def _gained(model, period, organization_id, deltas):
+    """The upsert of the keys of `deltas` ({(location, day or month): [engagements, minutes]}) gaining one."""
+    return _upsert(
+        model,
+        [
+            {"organization": organization_id, "location": location, period: when, "engagements": n, "minutes": minutes}
+            for (location, when), (n, minutes) in sorted(deltas.items())
+            if n > 0
+        ],
+        add=("engagements", "minutes"),
+    )
 
 
-def _move(model, period, organization_id, deltas):
-    """Add {(location, day or month): [engagements, minutes]} to `model`'s rows. A key gaining an engagement is
-    upserted; the others exist already and are updated in place (never below zero: a row that drifted from the
-    log waits for `rebuild_rollups` rather than failing the write), and those left with no engagement deleted."""
-    gained = [
-        {"organization": organization_id, "location": location, period: when, "engagements": n, "minutes": minutes}
-        for (location, when), (n, minutes) in sorted(deltas.items())
-        if n > 0
+def _place_upserts(organization_id, days):
+    return [
+        _gained(LocationDay, "day", organization_id, days),
+        _gained(LocationMonth, "month", organization_id, _months(days)),
     ]
-    _upsert(model, gained, add=("engagements", "minutes"))
+
+
+def _move(model, period, deltas):
+    """The keys of `deltas` that gain no engagement exist already: update them in place (never below zero: a row
+    that drifted from the log waits for `rebuild_rollups` rather than failing the write), and delete those left
+    with no engagement."""
     changed = [(key, n, minutes) for key, (n, minutes) in sorted(deltas.items()) if n <= 0 and (n or minutes)]
     for (location, when), n, minutes in changed:
         model.objects.filter(location_id=location, **{period: when}).update(
             engagements=Greatest(F("engagements") + n, 0), minutes=Greatest(F("minutes") + minutes, 0)
         )
-    if any(n < 0 for _, n, _ in changed):
-        lost = Q()
-        for (location, when), n, _ in changed:
-            if n < 0:
-                lost |= Q(location_id=location, **{period: when})
+    lost = Q()
+    for (location, when), n, _ in changed:
+        if n < 0:
+            lost |= Q(location_id=location, **{period: when})
+    if lost:
         model.objects.filter(lost, engagements=0).delete()
 
 
