@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes (each with its own test database, Celery queue and cache keys); 0 runs in one.
+PYTEST_WORKERS ?= auto
 
 ifeq ($(CI),true)
 # A password works both with trust auth (ignored) and with Debian's default scram (ensure_services sets it).
@@ -44,7 +46,7 @@ test: $(VENV)/.installed var services
 	$(PY) -m ruff check .
 	@if [ -f ../shared/tools/check_layers.py ]; then $(PY) ../shared/tools/check_layers.py .; else echo "layer check skipped: ../shared/tools/check_layers.py not present"; fi
 	DATABASE_URL=sqlite:// $(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(PY) -m pytest --ds=config.settings.test $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=config.settings.test -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

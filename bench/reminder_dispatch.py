@@ -1,7 +1,8 @@
 """Reminder dispatch at scale: 100,000 planned sessions across 1,000 leaders, 10,000 reminders due at once.
 
-Builds a throw-away PostgreSQL database (`gemba_bench`, dropped afterwards) and uses Redis as the broker
-(DB 3, purged before and after), then measures one dispatcher run: the time to claim every due reminder
+Builds a throw-away PostgreSQL database (BENCH_DATABASE_URL, default `gemba_bench` on 127.0.0.1; created
+before and dropped afterwards, whatever its name) and uses Redis as the broker (BENCH_REDIS_URL, default
+DB 3, purged before and after), then measures one dispatcher run: the time to claim every due reminder
 and hand its id to the worker queue, the queries per batch, and the query plan of the due lookup.
 
     .venv/bin/python bench/reminder_dispatch.py [--leaders 1000] [--sessions-per-leader 100] [--due 10000]
@@ -17,35 +18,59 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "gemba_bench"
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"postgres://postgres:postgres@127.0.0.1:5432/{DB_NAME}"
-)
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/gemba_bench")
+PROJECT_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
+def _bench_database():
+    """(name, connection string of the server's maintenance database) for BENCH_DATABASE_URL: the database
+    this run creates and drops is the one that URL names, on the server and with the login it gives."""
+    import dj_database_url
+
+    bench = dj_database_url.parse(BENCH_DATABASE_URL)
+    if bench["ENGINE"] != "django.db.backends.postgresql" or not bench["NAME"]:
+        sys.exit(f"BENCH_DATABASE_URL must name a PostgreSQL database: {BENCH_DATABASE_URL!r}")
+    if PROJECT_DATABASE_URL and dj_database_url.parse(PROJECT_DATABASE_URL)["NAME"] == bench["NAME"]:
+        sys.exit(f"BENCH_DATABASE_URL names {bench['NAME']!r}, the project's own database: this run drops it.")
+    server = {
+        "dbname": "postgres",
+        "host": bench["HOST"] or "127.0.0.1",
+        "port": bench["PORT"] or 5432,
+        "user": bench["USER"] or "postgres",
+        "password": bench["PASSWORD"] or "",
+    }
+    return bench["NAME"], server
+
+
 def recreate_database():
     import psycopg
+    from psycopg import sql
 
-    with psycopg.connect("postgresql://postgres:postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+    name, server = _bench_database()
+    with psycopg.connect(**server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name
 
 
 def drop_database():
     import psycopg
     from django.db import connections
+    from psycopg import sql
 
     connections.close_all()
-    with psycopg.connect("postgresql://postgres:postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    name, server = _bench_database()
+    with psycopg.connect(**server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def build(leaders, sessions_per_leader, due):
     """Bulk-insert leaders, one weekly plan each, their sessions, and reminders (`due` of them due now)."""
-    from datetime import UTC, date, datetime, time, timedelta
+    from datetime import date, time, timedelta
 
     from django.db import transaction
     from django.utils import timezone
@@ -79,7 +104,8 @@ def build(leaders, sessions_per_leader, due):
         )
         plans = {p.leader_id: p for p in Plan.objects.filter(organization=organization)}
         sessions = []
-        first = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+        # Sessions to come (the first in half an hour): a reminder about a session already started expires.
+        first = (now + timedelta(minutes=30)).replace(microsecond=0)
         for leader in executives:
             for week in range(sessions_per_leader):
                 starts = first + timedelta(weeks=week)
@@ -95,9 +121,11 @@ def build(leaders, sessions_per_leader, due):
                     )
                 )
         Session.objects.bulk_create(sessions, batch_size=10000)
-        session_ids = list(Session.objects.filter(organization=organization).values_list("pk", "leader_id"))
+        session_ids = list(
+            Session.objects.filter(organization=organization).values_list("pk", "leader_id", "starts_at")
+        )
         reminders = []
-        for index, (session_id, leader_id) in enumerate(session_ids):
+        for index, (session_id, leader_id, starts_at) in enumerate(session_ids):
             is_due = index < due
             reminders.append(
                 Reminder(
@@ -106,6 +134,7 @@ def build(leaders, sessions_per_leader, due):
                     kind=ReminderKind.SESSION_BEFORE,
                     source_key=f"session:{session_id}:before:60",
                     due_at=now - timedelta(seconds=30) if is_due else now + timedelta(days=1 + index % 300),
+                    expires_at=starts_at,
                     title="Coming up: store visit",
                     body="Store visit in an hour.",
                     url=f"/schedule/sessions/{session_id}/log/",
@@ -123,7 +152,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args()
 
-    recreate_database()
+    name = recreate_database()
+    print(f"benchmark database: {name} (dropped at the end)")
     import django
 
     django.setup()

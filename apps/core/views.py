@@ -37,13 +37,15 @@ def _broker_ok():
 
 @never_cache
 def healthz(request):
+    """A load balancer reads the status code (503 only when the database is down) and `status`. Which database
+    and broker answer is for staff only: to anyone else it would name the software to aim at."""
     db_ok, db_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()
-    body = {
-        "status": "ok" if db_ok and broker_ok else ("degraded" if db_ok else "down"),
-        "database": {"ok": db_ok, "detail": db_detail},
-        "broker": {"ok": broker_ok, "detail": broker_detail},
-    }
+    body = {"status": "ok" if db_ok and broker_ok else ("degraded" if db_ok else "down")}
+    # Reading the user needs the database (the session): only asked once it answered.
+    if db_ok and request.user.is_authenticated and request.user.is_staff:
+        body["database"] = {"ok": db_ok, "detail": db_detail}
+        body["broker"] = {"ok": broker_ok, "detail": broker_detail}
     # The site works without the broker (reminders catch up later), so only the database decides.
     return JsonResponse(body, status=200 if db_ok else 503)
 

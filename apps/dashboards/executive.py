@@ -178,6 +178,10 @@ def period_targets(status):
     return {"week": per_month * 12 / 52, "month": per_month, "quarter": per_month * 3}
 
 
+def _yes_no(value):
+    return None if value is None else ("yes" if value else "no")
+
+
 def _kinds_with_time(by_month_kind):
     used = {kind for (_, kind), minutes in by_month_kind.items() if minutes}
     return [kind for kind in Kind.values if kind in used]
@@ -195,9 +199,17 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
         target = targets.get(name)
         # The running balance is kept in the target's own period; the others show their share of the target.
         balance = hours(status["balance_minutes"]) if status and status["period"] == name else None
+        # "On target" is about this month only (scheduling.selectors.on_target), whatever the target's period.
+        standing = _yes_no(status["on_target"]) if status and name == "month" else None
         href = _feed_link(leader, start=start, end=today)
         period_rows.append(
-            [label, Link(hours(dashboard.totals[name]), href), hours(target) if target is not None else None, balance]
+            [
+                label,
+                Link(hours(dashboard.totals[name]), href),
+                hours(target) if target is not None else None,
+                balance,
+                standing,
+            ]
         )
     dashboard.tables.append(
         Table(
@@ -208,6 +220,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
                 Column("hours", "Hours", "hours"),
                 Column("target", "Target (h)", "hours"),
                 Column("balance", "Running balance (h)", "hours"),
+                Column("on_target", "On target this month"),
             ],
             rows=period_rows,
         )

@@ -21,6 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from apps.core.spreadsheets import neutralize_formula
+
 from .tables import Link, Table, plain
 
 EMPTY_HTML = "—"
@@ -29,8 +31,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 DATE_FORMAT = "yyyy-mm-dd"
 XLSX_NUMBER_FORMATS = {"int": "0", "hours": "0.0", "percent": "0", "number": "General"}
 
-# Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31
 INVALID_SHEET_CHARS_RE = re.compile(r"[\[\]:*?/\\]")
 
@@ -63,10 +63,6 @@ def format_value(value, kind, *, for_csv=False):
     return str(value)
 
 
-def _escape_formula(text):
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def _attachment(content, *, content_type, filename):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -84,7 +80,7 @@ def csv_response(*, filename: str, tables: list[Table]) -> HttpResponse:
             cells = []
             for column, value in zip(table.columns, row, strict=True):
                 text = format_value(value, column.kind, for_csv=True)
-                cells.append(_escape_formula(text) if column.kind == "text" else text)
+                cells.append(neutralize_formula(text) if column.kind == "text" else text)
             writer.writerow(cells)
         writer.writerow([])
     # The BOM is what makes Excel read the file as UTF-8 (accented names) instead of the system code page.
@@ -92,15 +88,33 @@ def csv_response(*, filename: str, tables: list[Table]) -> HttpResponse:
     return _attachment(content, content_type="text/csv; charset=utf-8", filename=f"{filename}.csv")
 
 
+# What a shortened sheet name must not end with: a dangling separator reads as a cut.
+SHEET_TITLE_TRAILING = " \t,;:-–·'"
+
+
+def _shorten(text, limit):
+    """`text` in at most `limit` characters, cut after a whole word (a single longer word is cut), with no
+    separator left dangling at the end."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if text[limit].isalnum() and cut[-1].isalnum():
+        space = cut.rfind(" ")
+        if space > 0:
+            cut = cut[:space]
+    return cut.rstrip(SHEET_TITLE_TRAILING) or text[:limit]
+
+
 def sheet_title(title, taken):
-    """A valid Excel sheet name for `title`, unique (Excel ignores case) among `taken`, which it joins."""
+    """A valid Excel sheet name for `title` (at most 31 characters, cut at a word), unique (Excel ignores case)
+    among `taken`, which it joins."""
     base = INVALID_SHEET_CHARS_RE.sub("-", title).strip().strip("'") or "Sheet"
-    candidate = base[:SHEET_TITLE_MAX]
+    candidate = _shorten(base, SHEET_TITLE_MAX)
     number = 1
     while candidate.casefold() in taken:
         number += 1
         suffix = f" ({number})"
-        candidate = base[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
+        candidate = _shorten(base, SHEET_TITLE_MAX - len(suffix)) + suffix
     taken.add(candidate.casefold())
     return candidate
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 
+from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
 from apps.insights.models import ScoreMetric
 
@@ -40,7 +41,7 @@ class BoardFilterForm(BootstrapMixin, forms.Form):
     )
     region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
     team = ChiefChoiceField(queryset=None, required=False, empty_label="All executives", label="Team")
-    blind_days = forms.IntegerField(label="Blind spot after (days)", min_value=7, max_value=730, required=False)
+    blind_days = core_forms.IntegerField(label="Blind spot after (days)", min_value=7, max_value=730, required=False)
     metric = forms.ChoiceField(choices=ScoreMetric.choices, required=False, label="Customer score")
     by = forms.ChoiceField(
         choices=[("location", "By location"), ("region", "By region")], required=False, label="Scores by"

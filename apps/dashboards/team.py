@@ -8,6 +8,8 @@ are sorted and shaped here, into the table and the chart the page shows and the 
 Choices:
 - Periods, the balance and the last contact's day are on each executive's own clock (their target's month or
   quarter), as on their own dashboard.
+- "On target this month" is the one rule of every page (scheduling.selectors.on_target): this month's time
+  against the month's target; the balance carried in is its own column and not counted.
 - "% of target" is not capped: 150 % reads as ahead, where a capped 100 % would hide it.
 - An executive without a target (and no organization default) shows "—" for the period's figures; such rows,
   like any missing value, sort last whichever the direction.
@@ -54,6 +56,7 @@ class TeamRow:
     actual_minutes: int | None = None
     target_minutes: int | None = None
     balance_minutes: int | None = None
+    on_target: bool | None = None  # this month, by scheduling.selectors.on_target (nothing carried in counted)
     last_contact: date | None = None  # the day, on the executive's clock
     missed: int = 0
     unlogged: int = 0
@@ -102,6 +105,7 @@ def team_rows(*, organization, leaders, now=None) -> list[TeamRow]:
             row.actual_minutes = status["actual_minutes"]
             row.target_minutes = status["target_minutes"]
             row.balance_minutes = status["balance_minutes"]
+            row.on_target = status["on_target"]
         last = contacts.get(leader.pk)
         if last is not None:
             row.last_contact = timezone.localtime(last, ZoneInfo(leader.time_zone_name)).date()
@@ -149,6 +153,7 @@ COLUMNS = [
     Column("upcoming", "Coming (14 days)", "int"),
     Column("actions", "Open actions", "int"),
     Column("overdue", "Overdue actions", "int"),
+    Column("on_target", "On target this month"),
 ]
 
 
@@ -186,6 +191,7 @@ def _cells(row):
         Link(row.upcoming, schedule),
         Link(row.open_actions, _url("insights:action_list", tab="open", owner=pk)),
         Link(row.overdue_actions, _url("insights:action_list", tab="overdue", owner=pk)),
+        None if row.on_target is None else ("yes" if row.on_target else "no"),
     ]
 
 

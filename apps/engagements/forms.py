@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
 
 from .models import EARLIEST_START, KINDS_AT_A_LOCATION, MAX_MINUTES, MAX_START_AHEAD, CustomerType, Kind, LearningKind
@@ -21,7 +22,15 @@ KIND_CHIP_LABELS = [
     (Kind.COMPLAINT_FOLLOW_UP, "Complaint"),
     (Kind.OTHER, "Other"),
 ]
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+DATETIME_LOCAL = core_forms.ISO_DATETIME_LOCAL
+START_MESSAGES = {
+    "too_early": "Enter a start from the year 2000 on.",
+    "too_late": "The start can be at most one day in the future.",
+}
+
+
+def latest_start():
+    return timezone.now() + MAX_START_AHEAD
 
 
 def location_label(location):
@@ -74,7 +83,7 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         # Typed minutes alone are enough (the "Other" choice is implied), so no preset is required.
         required=False,
     )
-    duration_custom = forms.IntegerField(
+    duration_custom = core_forms.IntegerField(
         label="Minutes",
         required=False,
         min_value=1,
@@ -85,10 +94,15 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
             "max_value": "Enter between 1 and 1440 minutes (a day at most).",
         },
     )
-    started_at = forms.DateTimeField(
+    started_at = core_forms.DateTimeField(
         label="Started",
+        first=EARLIEST_START,
+        last=latest_start,
+        # No max for the picker: the service worker keeps this page for days, and a max from then would
+        # forbid picking today. The server still refuses a start more than a day ahead.
+        picker=("min",),
+        error_messages=START_MESSAGES,
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
     customer_type = forms.ChoiceField(
         label="Customers",
@@ -96,7 +110,7 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         initial=CustomerType.EXTERNAL,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    customers_met = forms.IntegerField(
+    customers_met = core_forms.IntegerField(
         label="Customers met",
         required=False,
         min_value=0,
@@ -137,11 +151,6 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
             cleaned["duration_minutes"] = int(preset)
         elif "duration_custom" not in self.errors and "duration" not in self.errors:
             self.add_error("duration_custom", "Enter the number of minutes.")
-        started = cleaned.get("started_at")
-        if started and started > timezone.now() + MAX_START_AHEAD:
-            self.add_error("started_at", "The start can be at most one day in the future.")
-        elif started and started < EARLIEST_START:
-            self.add_error("started_at", "Enter a start from the year 2000 on.")
         if cleaned.get("kind") in KINDS_AT_A_LOCATION and not cleaned.get("location") and "location" not in self.errors:
             self.add_error("location", "Choose where this happened.")
         return cleaned
@@ -302,7 +311,7 @@ class LearningForm(LearningEditForm):
 
 
 class MinutesForm(BootstrapMixin, forms.Form):
-    minutes = forms.IntegerField(
+    minutes = core_forms.IntegerField(
         label="Your minutes",
         min_value=1,
         max_value=MAX_MINUTES,
@@ -327,6 +336,11 @@ PERIODS = [
 
 
 FEED_FIRST_DAY, FEED_LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+FEED_BOUNDS = {
+    "first": FEED_FIRST_DAY,
+    "last": FEED_LAST_DAY,
+    "error_messages": dict.fromkeys(("too_early", "too_late"), "Enter a date between 2000 and 2100."),
+}
 
 
 class FeedFilterForm(BootstrapMixin, forms.Form):
@@ -335,8 +349,8 @@ class FeedFilterForm(BootstrapMixin, forms.Form):
     region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
     location = LocationChoiceField(queryset=None, required=False, empty_label="All locations")
     period = forms.ChoiceField(choices=PERIODS, required=False)
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = core_forms.DateField(label="From", required=False, **FEED_BOUNDS)
+    end = core_forms.DateField(label="To", required=False, **FEED_BOUNDS)
 
     def __init__(self, *args, executives, regions, locations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -346,11 +360,6 @@ class FeedFilterForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("start", "end"):
-            day = cleaned.get(name)
-            if day and not FEED_FIRST_DAY <= day <= FEED_LAST_DAY:
-                self.add_error(name, "Enter a date between 2000 and 2100.")
-                cleaned[name] = None
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", "The end date must be on or after the start date.")

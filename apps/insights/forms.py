@@ -2,8 +2,9 @@
 
 from django import forms
 
+from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
-from apps.engagements.forms import FeedFilterForm
+from apps.engagements.forms import FEED_BOUNDS, FeedFilterForm
 from apps.engagements.models import CustomerType, LearningKind
 from apps.engagements.selectors import period_range
 
@@ -140,7 +141,6 @@ class ThemeMergeForm(BootstrapMixin, forms.Form):
 
 # === Actions and pilots ==================================================================================
 
-DATE_INPUT = {"type": "date"}
 DECIMAL_INPUT = {"step": "0.01", "inputmode": "decimal"}
 
 
@@ -168,7 +168,7 @@ class ActionForm(BootstrapMixin, forms.Form):
         label="Details (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     owner = MemberChoiceField(label="Owner")
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
+    due_on = core_forms.DateField(label="Due date")
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,8 +241,8 @@ class PilotForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    starts_on = forms.DateField(label="Start", widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label="End", widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
+    starts_on = core_forms.DateField(label="Start")
+    ends_on = core_forms.DateField(label="End")
     metric = forms.CharField(
         label="What you measure",
         max_length=120,
@@ -327,12 +327,12 @@ class PilotEditForm(PilotForm):
 class ScoreForm(BootstrapMixin, forms.Form):
     location = forms.ModelChoiceField(queryset=None, empty_label="Choose a location")
     metric = forms.ChoiceField(choices=ScoreMetric.choices)
-    period_start = forms.DateField(label="Period from", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="Period to (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = core_forms.DateField(label="Period from")
+    period_end = core_forms.DateField(label="Period to (inclusive)")
     value = forms.DecimalField(
         max_digits=6, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
     )
-    responses = forms.IntegerField(
+    responses = core_forms.IntegerField(
         label="Responses (optional)",
         required=False,
         min_value=0,
@@ -366,8 +366,8 @@ class ScoreFilterForm(BootstrapMixin, forms.Form):
     metric = forms.ChoiceField(choices=[("", "All measures"), *ScoreMetric.choices], required=False)
     region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
     location = forms.ModelChoiceField(queryset=None, required=False, empty_label="All locations")
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = core_forms.DateField(label="From", required=False, **FEED_BOUNDS)
+    end = core_forms.DateField(label="To", required=False, **FEED_BOUNDS)
 
     def __init__(self, *args, regions, locations, **kwargs):
         super().__init__(*args, **kwargs)

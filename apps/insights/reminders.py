@@ -32,6 +32,7 @@ def _reminder_time(action, week):
 
 def _schedule(action, week):
     days_late = 1 + week * REPEAT_EVERY.days
+    # Each weekly reminder is replaced by the next: it is not sent once that one is due.
     return notification_services.reminder_schedule(
         recipient=action.owner,
         kind=ReminderKind.ACTION_OVERDUE,
@@ -41,7 +42,24 @@ def _schedule(action, week):
         body=f"This action was due on {action.due_on:%a %d %b %Y}, {days_late} day{'s' if days_late > 1 else ''} ago. "
         "Update its status, add a progress note, or move the due date.",
         url=reverse("insights:action_detail", args=[action.pk]),
+        expires_at=_reminder_time(action, week + 1),
     )
+
+
+def reminders_moot(*, source_keys, now):
+    """The keys ("action:<id>:overdue:<due date>:<week>") of reminders whose action no longer calls for them:
+    closed, or its due date moved. An action that does not exist is left to the reminder's expiry. One query."""
+    by_action = {}
+    for key in source_keys:
+        parts = key.split(":")
+        if len(parts) >= 4 and parts[1].isdigit() and parts[2] == "overdue":
+            by_action.setdefault(int(parts[1]), []).append(key)
+    moot = set()
+    for pk, status, due_on in Action.objects.filter(pk__in=by_action).values_list("pk", "status", "due_on"):
+        for key in by_action[pk]:
+            if status in CLOSED_STATUSES or key.split(":")[3] != due_on.isoformat():
+                moot.add(key)
+    return moot
 
 
 def action_reminders_sync(action, *, now=None):

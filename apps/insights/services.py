@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.dates import out_of_bounds
+from apps.core.spreadsheets import unneutralize_formula
 from apps.organizations.models import Location
 
 from . import reminders, rollups
@@ -395,6 +397,9 @@ def _score_errors(score):
         errors = dict(exc.message_dict)
     else:
         errors = {}
+    for name in ("period_start", "period_end"):
+        if name not in errors and (message := out_of_bounds(getattr(score, name))):
+            errors[name] = [message]
     if score.period_start and score.period_end and score.period_end < score.period_start:
         errors.setdefault("period_end", []).append("The period can't end before it starts.")
     if score.metric in SCORE_RANGES and score.value is not None and "value" not in errors:
@@ -543,7 +548,8 @@ def _metric_from(text):
 def _score_from_row(*, line, row, locations, organization, acting, report):
     """An unsaved score from one CSV row, or None with the row's problems added to `report`."""
     problems = []
-    location = locations.get(row.get("location", "").strip().lower())
+    # The template writes a code such as "=1+1" as "'=1+1" (text, not a formula): read back as typed.
+    location = locations.get(unneutralize_formula(row.get("location", "").strip()).strip().lower())
     if location is None:
         problems.append(ImportProblem(line, "location", f"No location with code or name {row.get('location')!r}."))
     metric = _metric_from(row.get("metric", ""))

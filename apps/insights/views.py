@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.core.forms import add_service_errors
 from apps.core.history import history_entries
+from apps.core.spreadsheets import neutralize_formula
 from apps.engagements.models import Learning
 from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
@@ -855,7 +856,8 @@ def score_template(request):
     locations = org_selectors.location_list(organization=membership.organization_id)[:SCORE_TEMPLATE_ROWS]
     for location, (metric, value) in zip(locations, [("nps", "42"), ("csat", "4.3"), ("ces", "2.1")], strict=False):
         period = [first.isoformat(), last_month_end.isoformat()]
-        writer.writerow([location.code or location.name, metric, *period, value, "120"])
+        # A code or name such as "=1+1" must reach the spreadsheet as text, as in the dashboards' exports.
+        writer.writerow([neutralize_formula(location.code or location.name), metric, *period, value, "120"])
     return response
 
 

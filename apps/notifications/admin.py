@@ -11,11 +11,11 @@ class ReminderAdmin(admin.ModelAdmin):
     list_select_related = ["recipient__user", "recipient__organization", "organization"]
     search_fields = ["title", "source_key", "recipient__user__email", "recipient__user__full_name"]
     autocomplete_fields = ["organization", "recipient"]
-    readonly_fields = ["claimed_at", "sent_at", "attempts", "created_at", "updated_at"]
+    readonly_fields = ["claimed_at", "sent_at", "attempts", "message_id", "created_at", "updated_at"]
     date_hierarchy = "due_at"
     actions = ["retry_now"]
 
-    @admin.action(description="Send again now (failed, skipped or cancelled reminders)")
+    @admin.action(description="Send again now (failed, skipped, cancelled or unconfirmed reminders)")
     def retry_now(self, request, queryset):
         count = services.reminders_retry(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} reminder(s) will go out within a minute.", messages.SUCCESS)

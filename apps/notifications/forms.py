@@ -5,6 +5,8 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.html import format_html
 
+from apps.core.forms import whole_number
+
 from .models import MAX_LEAD_MINUTES, MAX_LEAD_TIMES, ReminderKind
 
 LEAD_SEPARATORS = re.compile(r"[\s,;]+")
@@ -74,9 +76,8 @@ class PreferencesForm(forms.Form):
             raise forms.ValidationError("Give at least one lead time, e.g. 60.")
         values = []
         for token in tokens:
-            if not (token.isascii() and token.isdigit()):
-                raise forms.ValidationError(f"“{token}” is not a whole number of minutes.")
-            value = int(token)
+            # The same reading of a number as every other whole-number box of the site (1e3 is 1000).
+            value = whole_number(token, f"“{token}” is not a whole number of minutes.")
             if not 1 <= value <= MAX_LEAD_MINUTES:
                 raise forms.ValidationError(
                     f"{value} is out of range: each lead time is from 1 to {MAX_LEAD_MINUTES} minutes (7 days)."

@@ -8,8 +8,13 @@ from django.db.models import Q
 from apps.core.models import BaseModel, OrganizationQuerySet
 from apps.core.zones import zone_or_utc
 
-# A claim (queued or sending) older than this is presumed lost: its task vanished or its worker died.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# A row queued this long ago whose task no worker has started is presumed lost (the broker dropped it, or the
+# dispatcher died between commit and publish) and is queued again: a copy of a task that was not lost finds
+# the row claimed by then and does nothing. Longer than the delivery task's longest retry countdown (60 s).
+QUEUE_TIMEOUT = timedelta(seconds=90)
+# A row a worker has held in "sending" this long is past the task's hard time limit (180 s): that worker is
+# gone. The mail backend may have accepted the message, so the row becomes "unconfirmed", never sent again.
+SEND_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 DEFAULT_LEAD_MINUTES = (1440, 60)
 MAX_LEAD_TIMES = 5
@@ -32,11 +37,23 @@ class ReminderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     SKIPPED = "skipped", "Skipped"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+
+
+# When a reminder stops being worth sending, counted from its due time, for a caller that does not say
+# (`reminder_schedule(expires_at=...)`; the scheduling and insights apps give the exact moment).
+DEFAULT_STALE_AFTER = {
+    ReminderKind.SESSION_BEFORE: timedelta(hours=1),
+    ReminderKind.SESSION_AFTER: timedelta(days=1),
+    ReminderKind.MISSING_ENTRY: timedelta(hours=20),
+    ReminderKind.UNDER_TARGET: timedelta(days=1),
+    ReminderKind.ACTION_OVERDUE: timedelta(days=7),
+}
 
 
 # Rows a worker may still pick up; cancelling them stops the reminder.
 CANCELLABLE = (ReminderStatus.PENDING, ReminderStatus.QUEUED)
-CLAIMED = (ReminderStatus.QUEUED, ReminderStatus.SENDING)
 
 
 def default_lead_minutes():
@@ -66,9 +83,33 @@ def validate_lead_minutes(value):
 class Reminder(BaseModel):
     """One reminder for one recipient about one thing (`source_key`), due at `due_at` (UTC).
 
-    pending -> queued (the dispatcher claimed it and handed it to a worker) -> sending (a worker claimed it)
-    -> sent. Also: cancelled (the thing changed), skipped (the recipient turned the kind off), failed
-    (MAX_ATTEMPTS deliveries failed).
+    pending -> queued (the dispatcher claimed it and handed it to a worker) -> sending (a worker claimed it,
+    in-app notification written, `message_id` fixed) -> sent (the mail backend accepted the email). Also:
+    cancelled (the thing changed), skipped (the recipient turned the kind off), failed (MAX_ATTEMPTS sends
+    raised), expired (about a moment already gone: never sent), unconfirmed (the worker stopped while
+    sending: the backend may or may not have the email; never sent again automatically).
+
+    Guarantee. The in-app notification is written in the same transaction that claims the row for sending,
+    under a one-to-one key: exactly once for every row that reaches "sending". The email is sent at most
+    once per reminder: the claim (with its Message-ID) is committed before the message is handed to the
+    backend, a second worker or a redelivered task finds the row no longer queued, and the sweep never
+    re-queues a "sending" row: after SEND_TIMEOUT it becomes "unconfirmed" (at once when the task's time
+    limit cuts the send off). Only a send that raised (the backend refused it) goes back to "queued" for a
+    retry, keeping its Message-ID, so a backend that raised after accepting (a failed QUIT) yields a copy
+    that mail clients can recognise by that header. An admin may send an unconfirmed row again by hand. A
+    task lost before any worker started it is queued again after QUEUE_TIMEOUT.
+
+    Staleness (`expires_at`: from then on it is about the past; checked when the dispatcher claims it and
+    again when the worker delivers it, so an outage of Redis or the workers sends nothing late):
+    - session_before: the session's start.
+    - session_after ("log what you learned"): a day after the session's end.
+    - missing_entry: a day after the session's end (when it is marked missed).
+    - under_target: a day after it was due (its figures are a snapshot).
+    - action_overdue: when the next weekly reminder about the action is due (that one replaces it).
+    Besides, a reminder about a session is expired when the session is no longer planned (logged, missed,
+    cancelled) or, for "before", has started; one about an action when the action is closed or its due date
+    moved (the checks the owning apps name in settings.REMINDER_RELEVANCE_CHECKS). Quiet hours that would
+    hold a reminder past its `expires_at` expire it.
     """
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="reminders")
@@ -76,6 +117,7 @@ class Reminder(BaseModel):
     kind = models.CharField(max_length=30, choices=ReminderKind.choices)
     source_key = models.CharField(max_length=120, help_text='What it is about, e.g. "session:42:1440".')
     due_at = models.DateTimeField()
+    expires_at = models.DateTimeField(help_text="From then on it is about the past: expired, not sent.")
     status = models.CharField(max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -85,6 +127,8 @@ class Reminder(BaseModel):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The email's Message-ID, fixed when a worker first claims it for sending (kept across retries).
+    message_id = models.CharField(max_length=255, blank=True)
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -213,6 +257,27 @@ class NotificationPreference(BaseModel):
             end_day = local.date()
         else:
             return None
-        # An end inside a spring-forward gap resolves to the same instant as the first valid time after it.
-        until = datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
+        until = first_valid_instant(datetime.combine(end_day, end, tzinfo=zone))
         return until if until > moment else None
+
+
+def first_valid_instant(local):
+    """The UTC instant of the wall-clock time `local`; a time the clock skips (inside a spring-forward gap)
+    gives the first valid time after the gap, i.e. the moment of the change (02:30 in a 02:00-03:00 gap:
+    03:00), not the wall time shifted by the gap (03:30, what plain arithmetic with either offset gives)."""
+    zone = local.tzinfo
+    early = local.replace(fold=0).astimezone(UTC)
+    if early.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None, fold=0):
+        return early
+    # In a gap, fold=0 reads it with the offset before the change (an instant after the change) and fold=1
+    # with the offset after it (an instant before): the change lies between them, on a whole second.
+    offset_after = early.astimezone(zone).utcoffset()
+    low = int(local.replace(fold=1).astimezone(UTC).timestamp())
+    high = int(early.timestamp())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, UTC).astimezone(zone).utcoffset() == offset_after:
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, UTC)

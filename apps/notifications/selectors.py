@@ -5,8 +5,17 @@ dispatcher's reads (`reminders_due`, `reminders_stuck`) are system sweeps across
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
-from .models import CANCELLABLE, CLAIM_TIMEOUT, CLAIMED, Notification, NotificationPreference, Reminder, ReminderStatus
+from .models import (
+    CANCELLABLE,
+    QUEUE_TIMEOUT,
+    SEND_TIMEOUT,
+    Notification,
+    NotificationPreference,
+    Reminder,
+    ReminderStatus,
+)
 from .tokens import BadToken, unsubscribe_token_read
 
 
@@ -66,8 +75,12 @@ def reminders_due(*, now):
 
 
 def reminders_stuck(*, now):
-    """Claims older than CLAIM_TIMEOUT: the task was lost (queued) or its worker died mid-send (sending)."""
-    return Reminder.objects.filter(status__in=CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT).order_by("claimed_at")
+    """Claims presumed lost: queued longer than QUEUE_TIMEOUT (no worker started the task) or sending longer
+    than SEND_TIMEOUT (the worker died, perhaps after the email left). Served by the partial index."""
+    return Reminder.objects.filter(
+        Q(status=ReminderStatus.QUEUED, claimed_at__lt=now - QUEUE_TIMEOUT)
+        | Q(status=ReminderStatus.SENDING, claimed_at__lt=now - SEND_TIMEOUT)
+    ).order_by("claimed_at")
 
 
 def reminders_for_source(*, source_key_prefix):

@@ -20,7 +20,8 @@ def dispatch_due_task():
     acks_late=True,
     ignore_result=True,
     max_retries=5,
-    # A send that hangs is cut well before its claim goes stale (CLAIM_TIMEOUT, ten minutes).
+    # A send that hangs is cut well before the sweep gives up on its claim (SEND_TIMEOUT, ten minutes); the
+    # longest retry countdown stays under QUEUE_TIMEOUT (90 s), after which a queued row is handed over again.
     soft_time_limit=120,
     time_limit=180,
 )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from apps.accounts.models import validate_time_zone
 from apps.core.models import BaseModel, OrganizationQuerySet
@@ -124,6 +125,15 @@ class Location(BaseModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="location_unique_name_per_org"),
+            # The score import finds a location by its code: one code, one location. Case does not make a
+            # different store ("lb01" is "LB01"); any number of locations may have no code.
+            models.UniqueConstraint(
+                "organization",
+                Lower("code"),
+                condition=~Q(code=""),
+                name="location_unique_code_per_org",
+                violation_error_message="A location with this code already exists.",
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),

@@ -109,9 +109,14 @@ def location_save(*, organization, location=None, **fields):
     if (location.latitude is None) != (location.longitude is None):
         missing = "longitude" if location.latitude is not None else "latitude"
         raise ValidationError({missing: "Give both latitude and longitude, or neither."})
-    duplicate = Location.objects.for_organization(organization).filter(name=location.name).exclude(pk=location.pk)
-    if duplicate.exists():
+    others = Location.objects.for_organization(organization).exclude(pk=location.pk)
+    if others.filter(name=location.name).exists():
         raise ValidationError({"name": "A location with this name already exists."})
+    location.code = (location.code or "").strip()
+    if location.code:
+        taken = others.filter(code__iexact=location.code).values_list("name", flat=True).first()
+        if taken is not None:
+            raise ValidationError({"code": f"{taken} already has this code; each location needs its own."})
     location.full_clean()
     location.save()
     return location

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.forms import TIME_ZONE_CHOICES
+from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
 from apps.engagements.forms import LeaderChoiceField, LocationChoiceField
 from apps.engagements.models import MAX_MINUTES, Kind
@@ -24,10 +25,8 @@ class PlanFieldsMixin(BootstrapMixin, forms.Form):
 
     kind = forms.ChoiceField(label="Kind of customer time", choices=Kind.choices)
     title = forms.CharField(required=False, max_length=150, help_text="Optional, e.g. “Tuesday store walk”.")
-    start_time = forms.TimeField(
-        label="Starts at (local time)", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    duration_minutes = forms.IntegerField(
+    start_time = core_forms.TimeField(label="Starts at (local time)")
+    duration_minutes = core_forms.IntegerField(
         label="Minutes",
         min_value=1,
         max_value=MAX_MINUTES,
@@ -36,9 +35,7 @@ class PlanFieldsMixin(BootstrapMixin, forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
-    end_date = forms.DateField(
-        label="Ends on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end_date = core_forms.DateField(label="Ends on (optional)", required=False)
     location = LocationChoiceField(queryset=None, required=False, empty_label="Any location")
     region = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any region")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -56,10 +53,10 @@ class PlanFieldsMixin(BootstrapMixin, forms.Form):
         text = self.cleaned_data.get("reminder_lead_minutes", "").strip()
         if not text:
             return []
-        try:
-            values = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
-        except ValueError as exc:
-            raise forms.ValidationError("Enter whole minutes separated by commas, e.g. 1440, 60.") from exc
+        message = "Enter whole minutes separated by commas, e.g. 1440, 60."
+        values = sorted(
+            {core_forms.whole_number(part, message) for part in text.replace(" ", "").split(",") if part}, reverse=True
+        )
         if len(values) > 5 or any(not 1 <= value <= 10080 for value in values):
             raise forms.ValidationError("Up to 5 values, each between 1 and 10080 minutes (a week).")
         return values
@@ -68,7 +65,7 @@ class PlanFieldsMixin(BootstrapMixin, forms.Form):
 class PlanForm(PlanFieldsMixin):
     leader = LeaderChoiceField(label="For", queryset=None, empty_label=None)
     cadence = forms.ChoiceField(label="How often", choices=Cadence.CHOICES, initial=Cadence.WEEKLY)
-    interval = forms.IntegerField(
+    interval = core_forms.IntegerField(
         label="Every how many weeks",
         required=False,
         min_value=2,
@@ -79,7 +76,7 @@ class PlanForm(PlanFieldsMixin):
     custom_rule = forms.CharField(
         label="RRULE", required=False, max_length=500, help_text="For “Custom”, e.g. FREQ=WEEKLY;BYDAY=MO,TH."
     )
-    start_date = forms.DateField(label="First session on", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = core_forms.DateField(label="First session on")
 
     field_order = [
         "leader",
@@ -99,8 +96,13 @@ class PlanForm(PlanFieldsMixin):
         "notes",
     ]
 
+    # The fields that only one cadence reads: the page shows each only while its cadence is chosen.
+    CADENCE_FIELDS = {"interval": Cadence.EVERY_N_WEEKS, "custom_rule": Cadence.CUSTOM}
+
     def __init__(self, *args, leaders, locations, regions, default_zone, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, cadence in self.CADENCE_FIELDS.items():
+            self.fields[name].cadence = cadence
         self.fields["leader"].queryset = leaders
         self.setup_places(locations=locations, regions=regions)
         if not self.is_bound:
@@ -117,7 +119,12 @@ class PlanForm(PlanFieldsMixin):
         if start and end and end < start:
             self.add_error("end_date", "The end must be on or after the first session.")
         cadence = cleaned.get("cadence")
-        if cadence == Cadence.EVERY_N_WEEKS and not cleaned.get("interval"):
+        for name, its_cadence in self.CADENCE_FIELDS.items():
+            if cadence != its_cadence:
+                # Hidden on the page and not used: whatever it holds is no reason to refuse the plan.
+                self._errors.pop(name, None)
+                cleaned[name] = self.fields[name].to_python("")
+        if cadence == Cadence.EVERY_N_WEEKS and not cleaned.get("interval") and "interval" not in self.errors:
             self.add_error("interval", "Enter every how many weeks (2 to 12).")
         if cadence == Cadence.CUSTOM:
             try:
@@ -157,9 +164,9 @@ class PlanEditForm(PlanFieldsMixin):
 
 
 class SessionMoveForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    duration_minutes = forms.IntegerField(
+    date = core_forms.DateField(label="Date")
+    time = core_forms.TimeField(label="Time")
+    duration_minutes = core_forms.IntegerField(
         label="Minutes",
         min_value=1,
         max_value=MAX_MINUTES,
@@ -179,10 +186,8 @@ class TargetForm(BootstrapMixin, forms.Form):
     )
     hours = forms.DecimalField(label="Hours", min_value=Decimal("0.5"), max_value=1000, decimal_places=1)
     period = forms.ChoiceField(choices=TargetPeriod.choices, initial=TargetPeriod.MONTH)
-    counts_from = forms.DateField(
-        label="Balance counts from",
-        help_text="The start of the month or quarter with this date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    counts_from = core_forms.DateField(
+        label="Balance counts from", help_text="The start of the month or quarter with this date."
     )
 
     def __init__(self, *args, executives, **kwargs):

@@ -5,6 +5,8 @@ Per planned session: one "before" reminder per lead time (the plan's, else the l
 staff a few hours later. Rows are upserted by (recipient, kind, source key), so syncing again is harmless;
 a change first cancels the session's pending rows, then schedules what still applies (reviving those).
 Nothing here talks to the broker: the every-minute dispatcher sends what is due, even after an outage.
+Nothing is planted about the past (a session already started, one that ended more than LOG_WINDOW ago),
+and `reminders_moot` lets the dispatcher and the worker expire rows about sessions no longer planned.
 """
 
 from datetime import timedelta
@@ -19,9 +21,12 @@ from apps.notifications.models import ReminderKind
 from apps.organizations.models import Membership, Role
 
 from .models import Session, SessionStatus
-from .selectors import target_status
+from .selectors import ON_TARGET_MEANING, target_status
 
 MISSING_ENTRY_AFTER = timedelta(hours=4)
+# "Log what you learned" and the missing-entry nudge are worth sending until a day after the session ends
+# (when the sweep marks an unlogged one missed): later they are about the past.
+LOG_WINDOW = timedelta(days=1)
 
 
 def source_prefix(session):
@@ -46,6 +51,9 @@ def session_reminders_sync(session, *, now=None, audience=None):
     notification_services.reminders_cancel(source_key_prefix=prefix)
     if session.status != SessionStatus.PLANNED:
         return 0
+    # A caller replaying history (the demo's plans, created "eight weeks ago") plants nothing already past.
+    cutoff = max(now, timezone.now())
+    log_until = session.ends_at + LOG_WINDOW
     label = session.plan.label
     zone_name = session.leader.time_zone_name
     when = timezone.localtime(session.starts_at, ZoneInfo(zone_name))
@@ -55,7 +63,7 @@ def session_reminders_sync(session, *, now=None, audience=None):
     lead_minutes, supporters = audience or plan_audience(session.plan)
     for lead in lead_minutes:
         due_at = session.starts_at - timedelta(minutes=lead)
-        if due_at < now:
+        if due_at < cutoff:
             continue
         notification_services.reminder_schedule(
             recipient=session.leader,
@@ -66,8 +74,11 @@ def session_reminders_sync(session, *, now=None, audience=None):
             body=f"{label} starts {when:%a %d %b %H:%M} ({zone_name})"
             + (f" at {session.location.name}." if session.location_id else "."),
             url=schedule_url,
+            expires_at=session.starts_at,
         )
         scheduled += 1
+    if log_until <= cutoff:
+        return scheduled
     notification_services.reminder_schedule(
         recipient=session.leader,
         kind=ReminderKind.SESSION_AFTER,
@@ -76,6 +87,7 @@ def session_reminders_sync(session, *, now=None, audience=None):
         title=f"What did you learn? {label}",
         body="Log it in under a minute while it is fresh: one tap opens the form, already filled in.",
         url=log_url,
+        expires_at=log_until,
     )
     scheduled += 1
     for recipient in [session.leader, *supporters]:
@@ -87,9 +99,28 @@ def session_reminders_sync(session, *, now=None, audience=None):
             title=f"Not logged yet: {label} ({session.leader.display_name})",
             body="This session looks done but nothing was logged for it.",
             url=log_url,
+            expires_at=log_until,
         )
         scheduled += 1
     return scheduled
+
+
+def reminders_moot(*, source_keys, now):
+    """The keys ("session:<id>:...") of reminders whose session no longer calls for them: it is no longer
+    planned (logged, missed, cancelled), or, for a "before" reminder, it has started. A session that does not
+    exist (deleted, or a key of another form) is left to the reminder's own expiry. One query."""
+    by_session = {}
+    for key in source_keys:
+        parts = key.split(":")
+        if len(parts) >= 3 and parts[1].isdigit():
+            by_session.setdefault(int(parts[1]), []).append(key)
+    moot = set()
+    sessions = Session.objects.filter(pk__in=by_session).values_list("pk", "status", "starts_at")
+    for pk, status, starts_at in sessions:
+        for key in by_session[pk]:
+            if status != SessionStatus.PLANNED or (key.split(":")[2] == "before" and starts_at <= now):
+                moot.add(key)
+    return moot
 
 
 def session_reminders_cancel(session):
@@ -115,16 +146,17 @@ def reminders_resync_changed_preferences(*, since, now=None):
 
 
 def under_target_nudges(*, now=None):
-    """Weekly: each executive behind their target, and their chiefs of staff, get one nudge this week."""
+    """Weekly: each executive not on target this month (`selectors.on_target`: this month's time against the month's
+    target, nothing carried in counted), and their chiefs of staff, get one nudge this week."""
     now = now or timezone.now()
     year, week, _ = now.isocalendar()
     sent = 0
     executives = Membership.objects.filter(role=Role.EXECUTIVE, is_active=True).select_related("user", "organization")
     for leader in executives:
         status = target_status(leader=leader, now=now)
-        if status is None or status["to_go_minutes"] == 0:
+        if status is None or status["on_target"] is not False:
             continue
-        to_go = status["to_go_minutes"]
+        to_go = status["month_to_go_minutes"]
         hours = f"{to_go // 60} h {to_go % 60:02d} min" if to_go >= 60 else f"{to_go} min"
         for recipient in [leader, *_supporters(leader)]:
             notification_services.reminder_schedule(
@@ -132,9 +164,9 @@ def under_target_nudges(*, now=None):
                 kind=ReminderKind.UNDER_TARGET,
                 source_key=f"target:{leader.pk}:{year}-W{week:02d}",
                 due_at=now,
-                title=f"{leader.display_name}: {hours} of customer time to go",
-                body=f"{status['actual_minutes'] // 60} h so far against {status['target_minutes'] // 60} h "
-                f"{status['target'].get_period_display()}, balance carried in included.",
+                title=f"{leader.display_name}: {hours} of customer time to go this month",
+                body=f"{status['month_minutes'] // 60} h so far this month against "
+                f"{status['month_target_minutes'] // 60} h. {ON_TARGET_MEANING}",
                 url=f"{reverse('scheduling:schedule')}?leader={leader.pk}",
             )
             sent += 1

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, DateField, DecimalField, F, Min, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from apps.engagements.models import CUSTOMER_FACING_KINDS, LeaderMonthTotal, Participant
@@ -157,10 +157,11 @@ def next_period_start(start, period):
 
 
 def target_status(*, leader, now=None):
-    """This period's customer-facing minutes against the target, and the balance carried in.
+    """This period's customer-facing minutes against the target, the balance carried in, and whether the leader is
+    on target this month (`on_target`), from the log.
 
-    Per-period sums come from one SQL query (grouped by month or quarter on the leader's clock); only the
-    handful of period totals are then walked to carry the balance forward.
+    Per-month sums come from one SQL query (grouped by month on the leader's clock); only the handful of month
+    totals are then walked, by the same code as `target_statuses`, to carry the balance forward.
     """
     target = target_for(leader=leader)
     if target is None:
@@ -170,31 +171,56 @@ def target_status(*, leader, now=None):
     period = target.period
     current = period_start(today, period)
     first = period_start(target.counts_from, period)
-    trunc = TruncMonth if period == TargetPeriod.MONTH else TruncQuarter
     rows = (
         Participant.objects.filter(
             membership=leader,
             engagement__kind__in=CUSTOMER_FACING_KINDS,
-            engagement__started_at__gte=datetime.combine(max(first, target.counts_from), time.min, tzinfo=zone),
+            engagement__started_at__gte=datetime.combine(first, time.min, tzinfo=zone),
             engagement__started_at__lt=datetime.combine(next_period_start(current, period), time.min, tzinfo=zone),
         )
-        .annotate(bucket=trunc("engagement__started_at", tzinfo=zone))
+        .annotate(bucket=TruncMonth("engagement__started_at", tzinfo=zone))
         .values("bucket")
         .annotate(minutes=Sum("minutes"))
     )
-    by_period = {timezone.localtime(row["bucket"], zone).date(): row["minutes"] for row in rows}
-    target_minutes = int(target.hours * 60)
-    carried, start = 0, first
-    while start < current:
-        carried += by_period.get(start, 0) - target_minutes
-        start = next_period_start(start, period)
-    actual = by_period.get(current, 0)
-    return _status(target, current, carried, actual)
+    minutes = {(leader.pk, timezone.localtime(row["bucket"], zone).date()): row["minutes"] for row in rows}
+    return _status_from_months(leader, target, minutes, now)
 
 
-def _status(target, current, carried, actual):
-    """The figures of a target's period starting `current`, from the minutes carried in and those so far."""
+# --- "On target": one rule for every page, export and email ----------------------------------------------------
+# On target this month: the leader's customer-facing minutes of this calendar month (on their clock) reach the
+# month's target (all of a monthly target, a third of a quarterly one), from the month the target counts from.
+# What was carried in from earlier months is shown beside it but not counted: a target is a habit of regular time
+# with customers, so 118 h banked in spring must not make a month without a single customer read "on target", nor
+# an old deficit keep a leader off target for ever; and the board compares leaders month by month, which a
+# balance depending on when each one's counting started would blur. The board applies the same rule in SQL
+# (`target_standing`, `_target_expressions`); tests/scheduling/test_on_target.py checks the two agree.
+ON_TARGET_LABEL = "on target this month"
+ON_TARGET_MEANING = (
+    "On target this month: this month's customer time reaches the month's target (a third of a quarterly one). "
+    "Time carried in from earlier months is not counted."
+)
+
+
+def month_target_minutes(target):
+    """The month's share of `target` in minutes: all of a monthly target, a third of a quarterly one (whole
+    minutes: hours have one decimal)."""
+    minutes = target.hours * 60
+    return int(minutes / 3 if target.period == TargetPeriod.QUARTER else minutes)
+
+
+def on_target(*, target, month, minutes):
+    """Whether `minutes` of customer-facing time in `month` (its first day) put a leader on `target` that month;
+    None for a month before the target counts."""
+    if month < target.counts_from.replace(day=1):
+        return None
+    return minutes >= month_target_minutes(target)
+
+
+def _status(target, current, carried, actual, month, month_minutes):
+    """The figures of a target's period starting `current`, from the minutes carried in and those so far, and of
+    the `month` (this one) with its `month_minutes`."""
     target_minutes = int(target.hours * 60)
+    month_target = month_target_minutes(target)
     return {
         "target": target,
         "period": target.period,
@@ -202,9 +228,13 @@ def _status(target, current, carried, actual):
         "target_minutes": target_minutes,
         "actual_minutes": actual,
         "carried_minutes": carried,
-        "to_go_minutes": max(0, target_minutes - carried - actual),
         "balance_minutes": carried + actual - target_minutes,
         "percent": min(100, round(100 * actual / target_minutes)) if target_minutes else 0,
+        "month_start": month,
+        "month_minutes": month_minutes,
+        "month_target_minutes": month_target,
+        "month_to_go_minutes": max(0, month_target - month_minutes),
+        "on_target": on_target(target=target, month=month, minutes=month_minutes),
     }
 
 
@@ -238,9 +268,12 @@ def target_statuses(*, organization, leaders, now=None):
 
 
 def _status_from_months(leader, target, minutes, now):
+    """`_status` from {(leader id, month): customer-facing minutes}: the one walk both `target_status` (from the
+    log) and `target_statuses` (from the rollups) take."""
     period = target.period
     today = timezone.localtime(now, ZoneInfo(leader.time_zone_name)).date()
     current = period_start(today, period)
+    first = period_start(target.counts_from, period)
     target_minutes = int(target.hours * 60)
 
     def period_total(start):
@@ -250,12 +283,15 @@ def _status_from_months(leader, target, minutes, now):
             month = next_period_start(month, TargetPeriod.MONTH)
         return total
 
-    carried, start = 0, period_start(target.counts_from, period)
+    carried, start = 0, first
     while start < current:
         carried += period_total(start) - target_minutes
         start = next_period_start(start, period)
-    actual = period_total(current)
-    return _status(target, current, carried, actual)
+    counting = current >= first  # a target that counts from a later period has nothing to count yet
+    this_month = today.replace(day=1)
+    actual = period_total(current) if counting else 0
+    month_minutes = minutes.get((leader.pk, this_month), 0) if counting else 0
+    return _status(target, current, carried, actual, this_month, month_minutes)
 
 
 def targets_by_leader(*, organization):
@@ -273,14 +309,14 @@ class TargetStanding(NamedTuple):
 
 def _target_expressions(default):
     """(monthly share in minutes, first month it counts) of the target that applies to the leader of a rollup row:
-    their own (joined), else `default` (the organization's, or None), as SQL expressions. A quarterly target counts
-    a third in each of its months."""
+    their own (joined), else `default` (the organization's, or None), as SQL expressions: `month_target_minutes`
+    and `on_target`'s first month, in SQL (hours have one decimal, so `hours * 20` is whole minutes)."""
     hours = F("membership__targets__hours")
     own_share = Case(When(membership__targets__period=TargetPeriod.QUARTER, then=hours * 20), default=hours * 60)
     own_since = TruncMonth("membership__targets__counts_from", output_field=DateField())
     if default is None:
         return own_share, own_since
-    default_share, default_since = _monthly_share(default), default.counts_from.replace(day=1)
+    default_share, default_since = month_target_minutes(default), default.counts_from.replace(day=1)
     no_own = Q(membership__targets__isnull=True)
     return (
         Case(When(no_own, then=Value(default_share)), default=own_share, output_field=DecimalField()),
@@ -288,18 +324,14 @@ def _target_expressions(default):
     )
 
 
-def _monthly_share(target):
-    minutes = target.hours * 60
-    return minutes / 3 if target.period == TargetPeriod.QUARTER else minutes
-
-
 def target_standing(*, organization, months, leaders, region=None):
     """How `leaders` (executives' ids) stand against their targets over consecutive `months` (first days, on each
     leader's clock), from LeaderMonthTotal with each leader's target (their own, else the organization's default)
     resolved in SQL: three queries (the targets; per leader; per month), none reading more than the period's
-    rollup rows. On target in a month: that month's minutes anywhere reach the target's monthly share, from the
-    month its counting starts; `region` narrows the minutes only (being on target is about a leader's time
-    anywhere). Leaders with neither time in the period nor a target are left out of `leaders`."""
+    rollup rows. On target in a month: `on_target`'s rule, in SQL (that month's minutes anywhere reach the month's
+    target, from the month its counting starts; nothing carried in counts); `region` narrows the minutes only
+    (being on target is about a leader's time anywhere). Leaders with neither time in the period nor a target are
+    left out of `leaders`."""
     leaders = list(leaders)
     targets = targets_by_leader(organization=organization)
     counting_since = {}
@@ -311,12 +343,12 @@ def target_standing(*, organization, months, leaders, region=None):
         month__gte=min(months), month__lte=max(months), membership_id__in=leaders
     )
     share, since = _target_expressions(targets.get(None))
-    on_target = Q(region__isnull=True, minutes__gte=share, month__gte=since)
+    on_target_q = Q(region__isnull=True, minutes__gte=share, month__gte=since)
     shown = Q(region=region) if region is not None else Q(region__isnull=True)
     per_leader = (
         rollup.filter(shown | Q(region__isnull=True))
         .values("membership_id")
-        .annotate(shown_minutes=Sum("minutes", filter=shown, default=0), months_on=Count("id", filter=on_target))
+        .annotate(shown_minutes=Sum("minutes", filter=shown, default=0), months_on=Count("id", filter=on_target_q))
         .values_list("membership_id", "shown_minutes", "months_on")
     )
     standing = dict.fromkeys(counting_since, (0, 0))
@@ -326,7 +358,7 @@ def target_standing(*, organization, months, leaders, region=None):
     per_month = dict(
         rollup.filter(region__isnull=True)
         .values("month")
-        .annotate(n=Count("id", filter=on_target))
+        .annotate(n=Count("id", filter=on_target_q))
         .values_list("month", "n")
     )
     counts = Counter(counting_since.values())

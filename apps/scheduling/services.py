@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.core.dates import check_day
 from apps.engagements import services as engagement_services
 from apps.organizations.models import Role
 from apps.organizations.permissions import can_act_for, can_manage_organization
@@ -74,6 +75,8 @@ def plan_create(
     _require_scheduler(created_by, leader)
     organization = leader.organization
     _validate_places(organization=organization, location=location, region=region)
+    check_day(start_date, field="start_date")
+    check_day(end_date, field="end_date")
     plan = Plan(
         organization=organization,
         leader=leader,
@@ -108,13 +111,16 @@ def _session_fields(plan, occurrence):
 
 
 @transaction.atomic
-def sessions_materialize(*, plan, now=None, horizon_days=HORIZON_DAYS):
+def sessions_materialize(*, plan, now=None, horizon_days=HORIZON_DAYS, relabelled=False, resync=False):
     """Bring the plan's future sessions in line with the plan, up to the horizon. Idempotent.
 
     New occurrences become planned sessions; planned sessions that the plan no longer produces are
     cancelled (so calendars show them cancelled); planned ones whose time or place changed follow the
     plan with a higher SEQUENCE. Sessions changed on their own, done, missed or in the past stay as they are.
-    Returns (created, updated, cancelled).
+    `relabelled`: the plan's name or kind changed, which every coming planned session shows (the event's
+    summary), so each of them, moved ones included, gets a higher SEQUENCE. `resync`: the reminders of every
+    coming planned session are rebuilt (their lead times or wording changed).
+    Returns (created, updated or re-synced, cancelled).
     """
     now = now or timezone.now()
     window_end = now + timedelta(days=horizon_days)
@@ -131,11 +137,13 @@ def sessions_materialize(*, plan, now=None, horizon_days=HORIZON_DAYS):
         )
     }
     future = {s.occurrence_date: s for s in Session.objects.filter(plan=plan, starts_at__gte=now).select_for_update()}
-    # Occurrences that exist but are no longer in the future (moved earlier, done): leave them be.
+    for session in future.values():
+        session.plan = plan  # the reminders read its label: no query per session
+    # Occurrences that exist but are no longer in the future (moved earlier, done): leave them be. After a
+    # split, such a session of the occurrence stays with the plan this one continues.
+    owners = Q(plan=plan) | Q(plan_id=plan.continued_from_id) if plan.continued_from_id else Q(plan=plan)
     taken = set(
-        Session.objects.filter(plan=plan, occurrence_date__in=list(occurrences)).values_list(
-            "occurrence_date", flat=True
-        )
+        Session.objects.filter(owners, occurrence_date__in=list(occurrences)).values_list("occurrence_date", flat=True)
     )
     created, changed, cancelled = [], [], 0
     for local_date, occurrence in occurrences.items():
@@ -154,12 +162,20 @@ def sessions_materialize(*, plan, now=None, horizon_days=HORIZON_DAYS):
             )
         elif session.status == SessionStatus.PLANNED and not session.is_exception:
             fields = _session_fields(plan, occurrence)
-            if any(getattr(session, name) != value for name, value in fields.items()):
+            if relabelled or any(getattr(session, name) != value for name, value in fields.items()):
                 for name, value in fields.items():
                     setattr(session, name, value)
                 session.sequence += 1
                 session.save(update_fields=[*fields, "sequence", "updated_at"])
                 changed.append(session)
+            elif resync:
+                changed.append(session)
+        elif session.status == SessionStatus.PLANNED and (relabelled or resync):
+            # Moved on its own: its time and place stay, but it carries the plan's name and reminders.
+            if relabelled:
+                session.sequence += 1
+                session.save(update_fields=["sequence", "updated_at"])
+            changed.append(session)
     for local_date, session in future.items():
         if local_date not in occurrences and session.status == SessionStatus.PLANNED and not session.is_exception:
             session.status = SessionStatus.CANCELLED
@@ -201,13 +217,15 @@ def plan_update(*, plan, acting, scope=Scope.ALL, session=None, now=None, **fiel
     if unknown:
         raise ValueError(f"not plan fields: {sorted(unknown)}")
     _validate_places(organization=plan.organization, location=fields.get("location"), region=fields.get("region"))
+    check_day(fields.get("end_date"), field="end_date")
     now = now or timezone.now()
+    before = (plan.label, plan.kind, list(plan.reminder_lead_minutes))
     if scope == Scope.ALL:
         for name, value in fields.items():
             setattr(plan, name, value)
         plan.full_clean()
         plan.save()
-        sessions_materialize(plan=plan, now=now)
+        sessions_materialize(plan=plan, now=now, **_what_changed(before, plan))
         return plan
     if scope != Scope.FOLLOWING or session is None or session.plan_id != plan.pk:
         raise ValueError("scope 'following' needs one of the plan's sessions")
@@ -235,15 +253,21 @@ def plan_update(*, plan, acting, scope=Scope.ALL, session=None, now=None, **fiel
     plan.full_clean()
     plan.save(update_fields=["end_date", "updated_at"])
     successor.save()
-    moving = Session.objects.filter(
-        plan=plan, occurrence_date__gte=session.occurrence_date, status=SessionStatus.PLANNED, starts_at__gte=now
+    # The coming sessions move over as they are, so each keeps its id and with it its calendar UID: the
+    # successor's materializing then updates those that continue (higher SEQUENCE) and cancels those it no
+    # longer produces. Deleting and recreating them would leave stale copies in every subscriber's calendar.
+    Session.objects.filter(plan=plan, occurrence_date__gte=session.occurrence_date, starts_at__gte=now).update(
+        plan=successor, updated_at=now
     )
-    for dropped in moving.filter(is_exception=False):
-        session_reminders_cancel(dropped)
-    moving.filter(is_exception=False).delete()
-    moving.update(plan=successor)
-    sessions_materialize(plan=successor, now=now)
+    sessions_materialize(plan=successor, now=now, **_what_changed(before, successor))
     return successor
+
+
+def _what_changed(before, plan):
+    """sessions_materialize's flags after an edit, from (label, kind, lead minutes) before it."""
+    label, kind, lead = before
+    relabelled = (label, kind) != (plan.label, plan.kind)
+    return {"relabelled": relabelled, "resync": relabelled or lead != list(plan.reminder_lead_minutes)}
 
 
 def _check_session_change(session, acting):
@@ -258,6 +282,8 @@ def session_reschedule(*, session, acting, local_date, local_time, duration_minu
     _check_session_change(session, acting)
     if location is not None and location.organization_id != session.organization_id:
         raise ValidationError({"location": "Choose a location of your organization."})
+    # Out of these bounds its reminders would fall outside the calendar datetime can count.
+    check_day(local_date, field="date")
     zone = ZoneInfo(session.plan.time_zone)
     starts_at = datetime.combine(local_date, local_time).replace(tzinfo=zone, fold=0).astimezone(UTC)
     session.starts_at = starts_at
@@ -348,6 +374,7 @@ def target_set(*, organization, acting, hours, period, counts_from, leader=None)
         organization=organization, leader=leader
     )
     # Balances run in whole periods (the dashboards read monthly rollups): a date counts from its period's start.
+    check_day(counts_from, field="counts_from")
     if counts_from is not None and period in TargetPeriod.values:
         counts_from = period_start(counts_from, period)
     target.hours, target.period, target.counts_from = hours, period, counts_from

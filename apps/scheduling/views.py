@@ -334,8 +334,12 @@ def calendar(request):
             services.calendar_feed_revoke(membership=membership)
             messages.success(request, "The calendar link no longer works.")
         else:
+            replaced = selectors.calendar_feed_active(membership=membership) is not None
             services.calendar_feed_rotate(membership=membership)
-            messages.success(request, "New calendar link ready; the old one no longer works.")
+            if replaced:
+                messages.success(request, "New calendar link ready; the old one no longer works.")
+            else:
+                messages.success(request, "Your calendar link is ready: add it to your calendar app.")
         return redirect("scheduling:calendar")
     feed = selectors.calendar_feed_active(membership=membership)
     url = None

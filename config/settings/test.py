@@ -1,7 +1,17 @@
 """pytest: fast hashing, mail kept in memory, deprecation warnings are errors (see pyproject)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import REDIS_URL
+
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", ...). pytest-django gives each its own
+# test database; each also gets its own Celery queue and cache keys, so one process's purge, worker or
+# cache never sees another's. Worker processes started by tests inherit the variable, so they match.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER:
+    CELERY_TASK_DEFAULT_QUEUE = f"gemba-test-{XDIST_WORKER}"
+    CACHES["default"]["KEY_PREFIX"] = f"test-{XDIST_WORKER}"
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

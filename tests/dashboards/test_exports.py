@@ -188,12 +188,31 @@ def test_xlsx_sheet_names_are_valid_short_and_unique():
     workbook = read_xlsx(xlsx_response(filename="t", tables=tables, base_url="https://gemba.test/"))
 
     assert workbook.sheetnames == [
-        "Hours by leader and location, l",
-        "Hours by leader and locatio (2)",
-        "Pilots- -done--planned- -all- -",
-        "hours by leader and locatio (3)",
+        "Hours by leader and location",
+        "Hours by leader and (2)",
+        "Pilots- -done--planned- -all",
+        "hours by leader and (3)",
         "Sheet",
     ]
+
+
+def test_xlsx_sheet_names_are_cut_at_a_word_with_nothing_dangling():
+    taken = set()
+
+    names = [
+        sheet_title("Locations and regions visited, last 90 days", taken),
+        sheet_title("Most frequent themes in the last twelve months", taken),
+        sheet_title("Most frequent themes in the last twelve weeks", taken),
+        sheet_title("Supercalifragilisticexpialidocious-and-more", taken),
+    ]
+
+    assert names == [
+        "Locations and regions visited",
+        "Most frequent themes in the",
+        "Most frequent themes in the (2)",
+        "Supercalifragilisticexpialidoci",
+    ]
+    assert all(len(name) <= 31 and name == name.strip() for name in names)
 
 
 def test_sheet_title_records_what_it_took():

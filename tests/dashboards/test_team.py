@@ -142,13 +142,14 @@ def test_rows_carry_each_executives_figures_on_their_own_clock(team):
         "Coming (14 days)",
         "Open actions",
         "Overdue actions",
+        "On target this month",
     ]
     # Most behind first. Quinn: Q3 600 of 1800 min, Q4 120. Olga: October 30, November 60 (the shared visit; the
     # "other" entry does not count). Leo: October 60 (the shared visit, on his clock), November 90.
     assert plain_rows(dashboard.table) == [
-        ["Quinn Quarter", "Q4 2026", 2.0, 30.0, 7, -48.0, date(2026, 11, 3), 2, 0, 0, 1, 0],
-        ["Olga Oslo", "Nov 2026", 1.0, 10.0, 10, -18.5, date(2026, 11, 1), 0, 0, 1, 2, 1],
-        ["Leo London", "Nov 2026", 1.5, 10.0, 15, -17.5, date(2026, 11, 12), 1, 2, 0, 0, 0],
+        ["Quinn Quarter", "Q4 2026", 2.0, 30.0, 7, -48.0, date(2026, 11, 3), 2, 0, 0, 1, 0, "no"],
+        ["Olga Oslo", "Nov 2026", 1.0, 10.0, 10, -18.5, date(2026, 11, 1), 0, 0, 1, 2, 1, "no"],
+        ["Leo London", "Nov 2026", 1.5, 10.0, 15, -17.5, date(2026, 11, 12), 1, 2, 0, 0, 0, "no"],
     ]
     links = [[getattr(value, "href", None) for value in row] for row in dashboard.table.rows]
     assert links[1] == [
@@ -164,6 +165,7 @@ def test_rows_carry_each_executives_figures_on_their_own_clock(team):
         f"/schedule/?leader={olga}",
         f"/actions/?tab=open&owner={olga}",
         f"/actions/?tab=overdue&owner={olga}",
+        None,
     ]
     assert links[0][2] == f"/feed/?leader={quinn}&period=custom&start=2026-10-01&end=2026-12-31"
     assert links[2][0] == f"/dashboards/me/?leader={leo}"
@@ -212,8 +214,8 @@ def test_no_target_leaves_the_period_figures_empty_and_last(organization):
             organization=organization.pk, leaders=org_selectors.leaders_for(membership=chief), sort=sort, now=NOW
         )
         assert plain_rows(dashboard.table) == [
-            ["Ann Aimed", "Nov 2026", 0.0, 5.0, 0, -5.0, None, 0, 0, 0, 0, 0],
-            ["Bob Free", None, None, None, None, None, date(2026, 11, 2), 0, 0, 0, 0, 0],
+            ["Ann Aimed", "Nov 2026", 0.0, 5.0, 0, -5.0, None, 0, 0, 0, 0, 0, "no"],
+            ["Bob Free", None, None, None, None, None, date(2026, 11, 2), 0, 0, 0, 0, 0, None],
         ], sort
 
 
@@ -266,6 +268,7 @@ def test_headers_link_to_their_sort_and_mark_the_sorted_one(team):
         ("upcoming", None, None),
         ("actions", "?sort=-actions", None),
         ("overdue", None, None),
+        ("on_target", None, None),
     ]
     assert built(team).headers[5].href == "?sort=-balance"
 
@@ -361,8 +364,8 @@ def test_exports_equal_the_page_table(client_for, chief_of_staff, today_team):
     last_day = timezone.localtime(today_team["started"], timezone.get_current_timezone()).date().isoformat()
     month = f"{timezone.localdate():%b %Y}"
     assert page.rows[1:] == [
-        ["Ada Today", month, "1.5", "10.0", "15 %", "-8.5", last_day, "0", "0", "0", "1", "1"],
-        ["Ben Idle", month, "0.0", "10.0", "0 %", "-10.0", "—", "0", "0", "0", "0", "0"],
+        ["Ada Today", month, "1.5", "10.0", "15 %", "-8.5", last_day, "0", "0", "0", "1", "1", "no"],
+        ["Ben Idle", month, "0.0", "10.0", "0 %", "-10.0", "—", "0", "0", "0", "0", "0", "no"],
     ]
     today = timezone.localdate().isoformat()
     assert csv_response["Content-Disposition"] == f'attachment; filename="team-{today}.csv"'
@@ -375,8 +378,8 @@ def test_exports_equal_the_page_table(client_for, chief_of_staff, today_team):
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == page.rows[0]
     assert [row[:6] + row[7:] for row in values[1:]] == [
-        ["Ada Today", month, 1.5, 10, 15, -8.5, 0, 0, 0, 1, 1],
-        ["Ben Idle", month, 0, 10, 0, -10, 0, 0, 0, 0, 0],
+        ["Ada Today", month, 1.5, 10, 15, -8.5, 0, 0, 0, 1, 1, "no"],
+        ["Ben Idle", month, 0, 10, 0, -10, 0, 0, 0, 0, 0, "no"],
     ]
     assert values[1][6].date().isoformat() == last_day
     assert values[2][6] is None

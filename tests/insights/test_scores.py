@@ -1,10 +1,11 @@
 """Customer scores: recorded one by one or imported from CSV; all rows or none."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from apps.insights import selectors, services
 from apps.insights.models import CustomerScore, ScoreMetric
@@ -302,3 +303,13 @@ def test_import_numbers_lines_as_in_the_file_when_a_value_spans_lines(admin_memb
     report = services.scores_import(acting=admin_member, text=text)
 
     assert [(p.line, p.column) for p in report.problems] == [(3, "location")]
+
+
+def test_import_reports_a_period_out_of_bounds_with_its_line(admin_member, store):
+    report = services.scores_import(acting=admin_member, text=HEADERS + "LB01,ces,0001-01-01,2026-01-31,5,\n")
+
+    last = timezone.localdate() + timedelta(days=365 * 5 + 1)
+    assert [(p.line, p.column, p.message) for p in report.problems] == [
+        (2, "period_start", f"Enter a date from 1 Jan 2000 to {last.day} {last:%b %Y}.")
+    ]
+    assert CustomerScore.objects.count() == 0

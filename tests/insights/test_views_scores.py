@@ -199,6 +199,22 @@ def test_template_rows_import_cleanly(client_for, admin_member, store):
     assert CustomerScore.objects.count() == 2
 
 
+def test_template_writes_a_code_that_looks_like_a_formula_as_text_and_it_imports_back(client_for, admin_member):
+    sneaky = LocationFactory(organization=admin_member.organization, name="Formula store", code="=1+1")
+    LocationFactory(organization=admin_member.organization, name="@SUM(A1)", code="")
+    client = client_for(admin_member)
+
+    text = client.get(reverse("insights:score_template")).content.decode()
+
+    assert sorted(line.split(",")[0] for line in text.splitlines()[1:]) == ["'=1+1", "'@SUM(A1)"]
+    response = client.post(reverse("insights:score_import"), {"file": _upload(text)})
+    assert response.status_code == 302
+    assert sorted(CustomerScore.objects.values_list("location__name", "metric")) == [
+        ("@SUM(A1)", "csat"),
+        (sneaky.name, "nps"),
+    ]
+
+
 def test_inactive_member_is_sent_away(client, store):
     gone = MembershipFactory(organization=store.organization, role="admin", is_active=False)
     client.force_login(gone.user)

@@ -16,6 +16,15 @@ class RefusingEmailBackend(BaseEmailBackend):
         raise ConnectionRefusedError("mail server down")
 
 
+class CutOffEmailBackend(BaseEmailBackend):
+    """The task's soft time limit fires while the mail server is still talking: it may have the email."""
+
+    def send_messages(self, email_messages):
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        raise SoftTimeLimitExceeded()
+
+
 @pytest.fixture
 def mail_server_down(settings):
     settings.EMAIL_BACKEND = "tests.notifications.conftest.RefusingEmailBackend"

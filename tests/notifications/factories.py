@@ -19,6 +19,7 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     kind = ReminderKind.SESSION_BEFORE
     source_key = factory.Sequence(lambda n: f"session:{n}:60")
     due_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+    expires_at = factory.LazyAttribute(lambda o: o.due_at + timedelta(days=2))
     status = ReminderStatus.PENDING
     title = factory.Sequence(lambda n: f"Store visit {n} starts in 1 hour")
     body = "Oslo flagship, 10:00-11:00."

@@ -176,6 +176,38 @@ def test_quiet_hours_ending_after_the_spring_forward_end_on_the_new_clock(leader
     assert Reminder.objects.get(pk=reminder.pk).due_at == datetime(2026, 3, 29, 5, 0, tzinfo=UTC)  # 07:00 CEST
 
 
+def test_quiet_hours_ending_inside_the_spring_forward_gap_end_at_the_first_valid_time_after_it(leader):
+    # Oslo's clock jumps from 02:00 to 03:00 on the last Sunday of March: 02:30 never happens that night.
+    _quiet(leader, time(22, 0), time(2, 30))
+    reminder = ReminderFactory(recipient=leader, due_at=oslo(2026, 3, 28, 23, 0))
+
+    services.dispatch_due(now=oslo(2026, 3, 28, 23, 0))
+    held_until = Reminder.objects.get(pk=reminder.pk).due_at
+    at_the_change = services.dispatch_due(now=datetime(2026, 3, 29, 1, 0, tzinfo=UTC))
+
+    assert held_until == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 03:00 CEST, not 03:30
+    assert (at_the_change, _status(reminder)) == (1, "queued")
+
+
+@pytest.mark.parametrize(
+    ("end", "local", "expected_utc"),
+    [
+        (time(2, 30), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),  # in the gap: the change itself
+        (time(2, 0), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),  # the gap's first minute
+        (time(2, 59), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),
+        (time(3, 0), (2026, 3, 29, 1, 0), (2026, 3, 29, 1, 0)),  # the first valid time itself
+        (time(1, 59), (2026, 3, 29, 1, 0), (2026, 3, 29, 0, 59)),  # before the gap: as written
+        (time(2, 30), (2026, 10, 25, 1, 0), (2026, 10, 25, 0, 30)),  # autumn: 02:30 twice, the first one
+    ],
+)
+def test_quiet_until_across_the_clock_changes(end, local, expected_utc):
+    preference = NotificationPreference(quiet_start=time(0, 30), quiet_end=end)
+
+    result = preference.quiet_until(oslo(*local), "Europe/Oslo")
+
+    assert result == datetime(*expected_utc, tzinfo=UTC)
+
+
 def test_a_late_dispatch_does_not_send_into_quiet_hours(leader):
     # due 21:50 (before quiet hours), but the dispatcher only runs at 22:10 (beat was down)
     _quiet(leader, time(22, 0), time(7, 0))
@@ -206,38 +238,42 @@ def test_quiet_until(start, end, local, expected):
 
 
 # --- claims left behind ----------------------------------------------------------------------------------
-def test_a_reminder_left_sending_by_a_dead_worker_is_queued_again_after_ten_minutes(leader, mailoutbox):
+def test_a_reminder_left_sending_by_a_dead_worker_is_unconfirmed_after_ten_minutes_never_sent_again(leader, mailoutbox):
+    # given: two rows a worker took for sending; the backend may have accepted the first one's email
     now = timezone.now()
     dead = ReminderFactory(recipient=leader, status="sending", claimed_at=now - timedelta(minutes=11), attempts=1)
     busy = ReminderFactory(recipient=leader, status="sending", claimed_at=now - timedelta(minutes=9), attempts=1)
 
+    # when: the sweep runs, and a redelivered task for the dead one arrives
     handed = services.dispatch_due(now=now)
     delivered = services.reminder_deliver(reminder_id=dead.pk)
 
-    assert handed == 1
-    assert (_status(dead), _status(busy)) == ("sent", "sending")
-    assert delivered is True
-    assert Reminder.objects.get(pk=dead.pk).attempts == 2
-    assert len(mailoutbox) == 1
+    # then: nothing is handed over or sent again
+    assert handed == 0
+    assert (_status(dead), _status(busy)) == ("unconfirmed", "sending")
+    assert delivered is False
+    assert Reminder.objects.get(pk=dead.pk).attempts == 1
+    assert mailoutbox == []
 
 
-def test_a_queued_reminder_whose_task_was_lost_is_handed_over_again(leader):
+def test_a_queued_reminder_whose_task_was_lost_is_handed_over_again_within_two_minutes(leader):
     now = timezone.now()
-    lost = ReminderFactory(recipient=leader, status="queued", claimed_at=now - timedelta(minutes=11))
+    lost = ReminderFactory(recipient=leader, status="queued", claimed_at=now - timedelta(seconds=91))
+    waiting = ReminderFactory(recipient=leader, status="queued", claimed_at=now - timedelta(seconds=89))
 
     assert services.dispatch_due(now=now) == 1
     row = Reminder.objects.get(pk=lost.pk)
     assert (row.status, row.claimed_at >= now) == ("queued", True)
+    assert Reminder.objects.get(pk=waiting.pk).claimed_at == now - timedelta(seconds=89)
 
 
-def test_a_dead_worker_on_the_last_attempt_fails_the_reminder(leader):
-    now = timezone.now()
-    poison = ReminderFactory(
-        recipient=leader, status="sending", claimed_at=now - timedelta(minutes=11), attempts=MAX_ATTEMPTS
-    )
+def test_an_unconfirmed_reminder_is_sent_again_only_by_the_admins_retry(leader, mailoutbox):
+    reminder = ReminderFactory(recipient=leader, status="unconfirmed", message_id="<reminder.1@gemba.example>")
 
-    assert services.dispatch_due(now=now) == 0
-    assert _status(poison) == "failed"
+    assert services.dispatch_due() == 0
+    assert services.reminders_retry(ids=[reminder.pk]) == 1
+    assert _status(reminder) == "pending"
+    assert Reminder.objects.get(pk=reminder.pk).message_id == "<reminder.1@gemba.example>"
 
 
 # --- delivering --------------------------------------------------------------------------------------------
@@ -338,6 +374,22 @@ def test_a_failed_send_releases_the_reminder_for_a_retry(leader, mail_server_dow
     assert Notification.objects.count() == 1
 
 
+def test_a_send_cut_off_by_the_time_limit_is_unconfirmed_not_retried(leader, settings, mailoutbox):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    reminder = ReminderFactory(recipient=leader, status="queued")
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.CutOffEmailBackend"
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.reminder_deliver(reminder_id=reminder.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    assert _status(reminder) == "unconfirmed"
+    assert services.reminder_deliver(reminder_id=reminder.pk) is False
+    assert services.dispatch_due(now=timezone.now() + timedelta(hours=1)) == 0
+    assert mailoutbox == []
+
+
 def test_after_the_last_attempt_the_reminder_fails(leader, mail_server_down):
     reminder = ReminderFactory(recipient=leader, status="queued", attempts=MAX_ATTEMPTS - 1)
 
@@ -353,10 +405,15 @@ def test_a_retry_after_a_failed_send_delivers_once(leader, settings, mailoutbox)
     settings.EMAIL_BACKEND = "tests.notifications.conftest.RefusingEmailBackend"
     with pytest.raises(ConnectionRefusedError):
         services.reminder_deliver(reminder_id=reminder.pk)
+    message_id = Reminder.objects.get(pk=reminder.pk).message_id
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     assert services.reminder_deliver(reminder_id=reminder.pk) is True
     assert (len(mailoutbox), Notification.objects.count(), _status(reminder)) == (1, 1, "sent")
+    # The retry keeps the claim's Message-ID: a copy from a backend that raised after accepting is recognisable.
+    assert message_id.startswith("<") and message_id.endswith(">")
+    assert mailoutbox[0].extra_headers["Message-ID"] == message_id
+    assert mailoutbox[0].message()["Message-ID"] == message_id
 
 
 def test_the_email_is_written_on_the_recipients_clock(leader, mailoutbox):

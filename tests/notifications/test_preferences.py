@@ -87,7 +87,11 @@ def test_clearing_quiet_hours_removes_them(client_for, leader):
         ({"session_lead_minutes": ""}, "session_lead_minutes", ["This field is required."]),
         ({"session_lead_minutes": " , "}, "session_lead_minutes", ["Give at least one lead time, e.g. 60."]),
         ({"session_lead_minutes": "60, soon"}, "session_lead_minutes", ["“soon” is not a whole number of minutes."]),
-        ({"session_lead_minutes": "-5"}, "session_lead_minutes", ["“-5” is not a whole number of minutes."]),
+        (
+            {"session_lead_minutes": "-5"},
+            "session_lead_minutes",
+            ["-5 is out of range: each lead time is from 1 to 10080 minutes (7 days)."],
+        ),
         ({"session_lead_minutes": "1.5"}, "session_lead_minutes", ["“1.5” is not a whole number of minutes."]),
         (
             {"session_lead_minutes": "0"},
@@ -154,3 +158,9 @@ def test_a_user_without_membership_can_still_set_preferences(client):
 
     assert response.status_code == 302
     assert _stored(user)["session_lead_minutes"] == [30]
+
+
+def test_lead_times_read_numbers_as_the_rest_of_the_site_does(client_for, leader):
+    client_for(leader).post(URL, _payload(session_lead_minutes="1e3, 60"))
+
+    assert _stored(leader.user)["session_lead_minutes"] == [1000, 60]

@@ -13,8 +13,8 @@ from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-LATER = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+DUE = datetime(2036, 3, 2, 8, 0, tzinfo=UTC)
+LATER = datetime(2036, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def _schedule(recipient, **overrides):
@@ -213,7 +213,7 @@ def test_the_title_becomes_one_line_of_at_most_200_characters(executive):
     [
         ({"kind": "birthday"}, {"kind": ["'birthday' is not a kind of reminder."]}),
         ({"source_key": ""}, {"source_key": ["Give a source key of 1 to 120 characters."]}),
-        ({"due_at": datetime(2026, 3, 2, 8, 0)}, {"due_at": ["Give the due time as an aware datetime."]}),
+        ({"due_at": datetime(2036, 3, 2, 8, 0)}, {"due_at": ["Give the due time as an aware datetime."]}),
         ({"url": "https://evil.example/"}, {"url": ["Give a path on this site, starting with a single /."]}),
         ({"url": "//evil.example/"}, {"url": ["Give a path on this site, starting with a single /."]}),
     ],

@@ -43,7 +43,8 @@ class LocationFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     region = factory.SubFactory(RegionFactory, organization=factory.SelfAttribute("..organization"))
     name = factory.Sequence(lambda n: f"Store {n}")
-    code = factory.Sequence(lambda n: f"S{n:03d}")
+    # Unlike any code a test spells out ("S101", "A1"): codes are unique per organization.
+    code = factory.Sequence(lambda n: f"LOC{n:05d}")
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

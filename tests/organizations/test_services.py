@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from apps.organizations import selectors, services
 from apps.organizations.forms import MembershipForm
@@ -524,6 +524,42 @@ def test_location_save_refuses_a_duplicate_name_in_the_same_organization(organiz
     # then
     assert excinfo.value.message_dict == {"name": ["A location with this name already exists."]}
     assert list(Location.objects.values_list("name", flat=True)) == ["Oslo"]
+
+
+def test_location_save_refuses_a_code_another_location_has_whatever_its_case(organization):
+    # given
+    LocationFactory(organization=organization, name="Oslo", code="OSL1")
+
+    # when
+    with pytest.raises(ValidationError) as excinfo:
+        services.location_save(organization=organization, name="Oslo Airport", code="osl1")
+
+    # then
+    assert excinfo.value.message_dict == {"code": ["Oslo already has this code; each location needs its own."]}
+    assert list(Location.objects.values_list("name", "code")) == [("Oslo", "OSL1")]
+
+
+def test_location_codes_may_repeat_when_blank_or_in_another_organization(organization):
+    LocationFactory(organization=OrganizationFactory(), name="Elsewhere", code="OSL1")
+    LocationFactory(organization=organization, name="Uncoded", code="")
+
+    services.location_save(organization=organization, name="Oslo", code="OSL1")
+    services.location_save(organization=organization, name="Bergen", code="")
+    kept = services.location_save(
+        organization=organization, location=Location.objects.get(name="Oslo"), name="Oslo", code="osl1"
+    )
+
+    assert kept.code == "osl1"
+    assert Location.objects.filter(organization=organization, code="").count() == 2
+
+
+def test_the_database_refuses_two_locations_with_one_code_in_an_organization(organization):
+    LocationFactory(organization=organization, name="Oslo", code="OSL1")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Location.objects.create(organization=organization, name="Oslo Airport", code="Osl1")
+
+    assert Location.objects.filter(organization=organization).count() == 1
 
 
 def test_location_save_refuses_renaming_onto_another_location(organization):

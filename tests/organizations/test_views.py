@@ -785,6 +785,26 @@ def test_renaming_a_location_onto_another_shows_the_error_next_to_the_name(clien
     assert _locations_state() == before
 
 
+@pytest.mark.parametrize("code", ["LB01", "lb01", " LB01 "], ids=["same", "other-case", "spaces"])
+def test_a_code_another_location_has_shows_the_error_next_to_the_code(client, admin_member, organization, code):
+    # given
+    LocationFactory(organization=organization, name="Leeds Briggate", code="LB01")
+    mine = LocationFactory(organization=organization, name="Mine", code="M1")
+    before = _locations_state()
+    client.force_login(admin_member.user)
+
+    # when: a new location, then an existing one, with the code already taken
+    created = client.post("/org/locations/new/", {"name": "Leeds Trinity", "code": code})
+    edited = client.post(f"/org/locations/{mine.pk}/", {"name": "Mine", "code": code})
+
+    # then
+    for response in (created, edited):
+        assert response.status_code == 200
+        assert field_errors(response, "code") == ["Leeds Briggate already has this code; each location needs its own."]
+        assert non_field_errors(response) == []
+    assert _locations_state() == before
+
+
 def test_a_region_of_another_organization_cannot_be_chosen(client, admin_member):
     # given
     foreign_region = RegionFactory(name="Their region")

@@ -119,3 +119,93 @@ def test_calendar_page_creates_replaces_and_turns_off_the_link(client_for, execu
 
     assert f"/schedule/feed/{first.token}.ics" in page
     assert CalendarFeed.objects.filter(revoked_at__isnull=True).count() == 0
+
+
+def uid(session):
+    return f"gemba-session-{session.pk}@127.0.0.1:8000"
+
+
+def summary_of(event):
+    return (int(event["sequence"]), str(event["status"]), event["dtstart"].dt.strftime("%Y-%m-%d %H:%M"))
+
+
+def test_this_and_following_keeps_each_event_uid_bumps_sequence_and_cancels_what_ends(client, client_for, executive):
+    # given: a weekly 09:00 plan, subscribed; on 20 March 2030 it moves to 15:00 from 1 April and ends on 29 April
+    plan = oslo_plan(executive)
+    sessions = list(plan.sessions.order_by("starts_at"))
+    split = sessions[4]
+    assert split.occurrence_date == date(2030, 4, 1)
+    feed, before_body = feed_body(client, executive)
+    before = events(before_body)[0]
+
+    # when
+    successor = services.plan_update(
+        plan=plan,
+        acting=executive,
+        scope=services.Scope.FOLLOWING,
+        session=split,
+        now=datetime(2030, 3, 20, tzinfo=UTC),
+        start_time=time(15, 0),
+        end_date=date(2030, 4, 29),
+    )
+    after = events(client.get(f"/schedule/feed/{feed.token}.ics").content)[0]
+
+    # then: the same events, none new; the four before the split exactly as they were
+    assert set(after) == set(before) == {uid(s) for s in sessions}
+    assert [summary_of(after[uid(s)]) for s in sessions[:4]] == [
+        (0, "CONFIRMED", "2030-03-04 09:00"),
+        (0, "CONFIRMED", "2030-03-11 09:00"),
+        (0, "CONFIRMED", "2030-03-18 09:00"),
+        (0, "CONFIRMED", "2030-03-25 09:00"),
+    ]
+    for s in sessions[:4]:
+        assert after[uid(s)]["last-modified"].dt == before[uid(s)]["last-modified"].dt
+    # those that continue: their old UID, a higher SEQUENCE, the new time
+    assert [summary_of(after[uid(s)]) for s in sessions[4:9]] == [
+        (1, "CONFIRMED", "2030-04-01 15:00"),
+        (1, "CONFIRMED", "2030-04-08 15:00"),
+        (1, "CONFIRMED", "2030-04-15 15:00"),
+        (1, "CONFIRMED", "2030-04-22 15:00"),
+        (1, "CONFIRMED", "2030-04-29 15:00"),
+    ]
+    # those after the new end: cancelled under their old UID
+    assert [summary_of(after[uid(s)]) for s in sessions[9:]] == [
+        (1, "CANCELLED", "2030-05-06 09:00"),
+        (1, "CANCELLED", "2030-05-13 09:00"),
+        (1, "CANCELLED", "2030-05-20 09:00"),
+        (1, "CANCELLED", "2030-05-27 09:00"),
+    ]
+    assert set(successor.sessions.values_list("pk", flat=True)) == {s.pk for s in sessions[4:]}
+    # and the per-session .ics a calendar imported says the same under the same UID
+    single = client_for(executive).get(f"/schedule/sessions/{sessions[9].pk}/session.ics")
+    (only,) = events(single.content)[0].values()
+    assert (str(only["uid"]), summary_of(only)) == (uid(sessions[9]), (1, "CANCELLED", "2030-05-06 09:00"))
+    moved = events(client_for(executive).get(f"/schedule/sessions/{split.pk}/session.ics").content)[0]
+    assert summary_of(moved[uid(split)]) == (1, "CONFIRMED", "2030-04-01 15:00")
+
+
+def test_renaming_a_plan_bumps_the_sequence_of_every_coming_session(client, executive):
+    plan = oslo_plan(executive)
+    moved = plan.sessions.order_by("starts_at")[2]
+    services.session_reschedule(session=moved, acting=executive, local_date=date(2030, 3, 19), local_time=time(11, 0))
+    feed, _ = feed_body(client, executive)
+
+    services.plan_update(
+        plan=plan, acting=executive, scope=services.Scope.ALL, now=datetime(2030, 3, 1, tzinfo=UTC), title="Store walk"
+    )
+    after = events(client.get(f"/schedule/feed/{feed.token}.ics").content)[0]
+
+    title = f"Customer time: Store walk · {executive.display_name}"
+    assert {(int(e["sequence"]), str(e["summary"])) for key, e in after.items() if key != uid(moved)} == {(1, title)}
+    assert (int(after[uid(moved)]["sequence"]), str(after[uid(moved)]["summary"])) == (2, title)
+
+
+def test_the_first_link_says_it_is_ready_and_only_a_replacement_mentions_an_old_one(client_for, executive):
+    client = client_for(executive)
+
+    first = client.post("/schedule/calendar/", {"action": "rotate"}, follow=True).content.decode()
+    second = client.post("/schedule/calendar/", {"action": "rotate"}, follow=True).content.decode()
+
+    assert "Your calendar link is ready: add it to your calendar app." in first
+    assert "no longer works" not in first
+    assert "New calendar link ready; the old one no longer works." in second

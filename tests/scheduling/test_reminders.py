@@ -166,5 +166,5 @@ def test_under_target_nudges_go_to_the_leader_and_their_chief_of_staff_once_a_we
     nudges = Reminder.objects.filter(kind="under_target")
     assert sorted(nudges.values_list("recipient_id", flat=True)) == sorted([executive.pk, chief_of_staff.pk])
     assert set(nudges.values_list("title", flat=True)) == {
-        f"{executive.display_name}: 8 h 00 min of customer time to go"
+        f"{executive.display_name}: 8 h 00 min of customer time to go this month"
     }

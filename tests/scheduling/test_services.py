@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.engagements.models import Engagement
+from apps.notifications.models import Reminder
 from apps.scheduling import services
 from apps.scheduling.models import Plan, Session, SessionStatus
 from apps.scheduling.services import Scope
@@ -284,3 +285,25 @@ def test_the_materialize_sweep_extends_every_running_plan(executive, organizatio
 
     assert created == 2
     assert ended.sessions.count() == 2
+
+
+def test_this_and_following_keeps_a_skipped_session_skipped_and_its_reminders_in_step(executive):
+    plan = create_plan(executive)
+    sessions = list(plan.sessions.order_by("starts_at"))
+    services.session_cancel(session=sessions[6], acting=executive)
+
+    successor = services.plan_update(
+        plan=plan,
+        acting=executive,
+        scope=Scope.FOLLOWING,
+        session=sessions[4],
+        now=NOW + timedelta(days=14),
+        title="Store walk",
+    )
+
+    assert list(successor.sessions.filter(occurrence_date=sessions[6].occurrence_date).values_list("pk", "status")) == [
+        (sessions[6].pk, "cancelled")
+    ]
+    assert Session.objects.filter(occurrence_date=sessions[6].occurrence_date).count() == 1
+    titles = set(Reminder.objects.filter(source_key=f"session:{sessions[5].pk}:after").values_list("title", "status"))
+    assert titles == {("What did you learn? Store walk", "pending")}

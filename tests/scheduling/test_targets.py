@@ -45,9 +45,13 @@ def test_monthly_target_with_the_balance_carried_from_earlier_months(executive, 
         "target_minutes": 480,
         "actual_minutes": 240,
         "carried_minutes": -60,
-        "to_go_minutes": 300,
         "balance_minutes": -300,
         "percent": 50,
+        "month_start": date(2026, 5, 1),
+        "month_minutes": 240,
+        "month_target_minutes": 480,
+        "month_to_go_minutes": 240,  # this month's 8 h, the hour carried in not counted
+        "on_target": False,
     }
 
 
