@@ -43,8 +43,15 @@ class LocationChoiceField(forms.ModelChoiceField):
 
 
 class LeaderChoiceField(forms.ModelChoiceField):
+    known = None  # a leader of the queryset already at hand: chosen without reading it again
+
     def label_from_instance(self, obj):
         return obj.display_name
+
+    def to_python(self, value):
+        if self.known is not None and value is not None and str(value) == str(self.known.pk):
+            return self.known
+        return super().to_python(value)
 
 
 class LeadersField(forms.ModelMultipleChoiceField):
@@ -52,14 +59,17 @@ class LeadersField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-def location_choices(recent, everything):
-    """Recently used first, then every location grouped by region (a native select, thumb-friendly)."""
+def location_choices(recent, rows):
+    """Recently used first, then every location grouped by region (a native select, thumb-friendly). `rows` are
+    (pk, name, code, region name) in the menu's order."""
     choices = [("", "— No location (call, online) —")]
     if recent:
         choices.append(("Recently used", [(loc.pk, location_label(loc)) for loc in recent]))
     groups = {}
-    for loc in everything:
-        groups.setdefault(loc.region.name if loc.region_id else "No region", []).append((loc.pk, location_label(loc)))
+    for pk, name, code, region in rows:
+        groups.setdefault("No region" if region is None else region, []).append(
+            (pk, f"{name} ({code})" if code else name)
+        )
     choices.extend(groups.items())
     return choices
 
@@ -134,13 +144,14 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         def menu():
             # Read only when the form is shown: a POST that saves validates against the queryset and redirects.
             recent = recent_locations() if callable(recent_locations) else recent_locations
-            return location_choices(recent, list(locations))
+            return location_choices(recent, locations.values_list("pk", "name", "code", "region__name"))
 
         self.fields["location"].choices = menu
         self.fields["participants"].queryset = participants
-        # One plain query when shown (a ModelChoiceIterator reads through a server-side cursor on PostgreSQL).
-        label = self.fields["participants"].label_from_instance
-        self.fields["participants"].choices = functools.cache(lambda: [(m.pk, label(m)) for m in participants])
+        # The menus from light rows in one plain query each, when shown (left to themselves the fields build a
+        # model instance per choice, through a server-side cursor on PostgreSQL); labels as display_name gives.
+        rows = participants.values_list("pk", "user__full_name", "user__email")
+        self.fields["participants"].choices = functools.cache(lambda: [(pk, name or email) for pk, name, email in rows])
 
     def clean(self):
         cleaned = super().clean()
@@ -196,9 +207,11 @@ class QuickLogForm(EngagementFieldsMixin):
         **kwargs,
     ):
         """`recent_locations` a list or a callable (read only if the form is shown); `default_leader` the
-        preselected leader when known (else the first of `leaders`)."""
+        preselected leader when known (else the first of `leaders`): one of `leaders`, so a POST naming it (an
+        executive logging for themself) takes it as it is, without a query."""
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders
+        self.fields["leader"].known = default_leader
         if not self.is_bound and callable(recent_locations):
             recent_locations = recent_locations()
         self.setup_choices(participants=executives, locations=locations, recent_locations=recent_locations)
