@@ -420,6 +420,25 @@ def test_locations_recent_first_ties_break_by_name(executive):
     assert recent == [alpha, zeta]
 
 
+def test_recent_locations_look_back_over_the_latest_entries_only(executive, chief_of_staff, monkeypatch):
+    # given: three entries kept; York was used before the latest three (as credited and as logged)
+    monkeypatch.setattr(selectors, "RECENT_ENTRIES", 3)
+    org = executive.organization
+    york, leeds, bath = (LocationFactory(organization=org, name=name) for name in ("York", "Leeds", "Bath"))
+    now = timezone.now()
+    entry(executive, now - timedelta(days=9), location=york, logged_by=chief_of_staff)
+    for days_ago, place in ((3, leeds), (2, bath), (1, leeds)):
+        entry(executive, now - timedelta(days=days_ago), location=place, logged_by=chief_of_staff)
+
+    # when
+    credited, _ = selectors.locations_recent_first(membership=executive)
+    logged, _ = selectors.locations_recent_first(membership=chief_of_staff)
+
+    # then
+    assert credited == [leeds, bath]
+    assert logged == [leeds, bath]
+
+
 def test_last_kind_is_the_most_recently_logged_by_me(executive, chief_of_staff, stranger):
     # given
     entry(executive, timezone.now() - timedelta(days=1), kind="focus_group")
