@@ -32,9 +32,9 @@ def split(queries):
 # row; the leaders' lock; the upserts of LeaderMonth, LeaderMonthTotal, LocationDay and LocationMonth (one
 # statement on PostgreSQL, four on SQLite).
 POST_QUERIES = 12 if connection.vendor == "postgresql" else 15
-# session, user, membership; recent locations, last kind, the location menu, the week's and month's totals,
-# the other leaders; the unread notifications (base.html).
-GET_QUERIES = 9
+# session, user, membership; the member's last kind with the week's and month's totals; the menus (locations,
+# other leaders, recently used) in one; the unread notifications (base.html).
+GET_QUERIES = 6
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_the_count_does_not_grow_with_more_other_leaders(client_for, executive, 
     assert len(split(queries)[0]) == POST_QUERIES
 
 
-def test_the_log_page_costs_9_queries_whatever_the_menu_holds(client_for, executive, peer, organization, busy_month):
+def test_the_log_page_costs_6_queries_whatever_the_menu_holds(client_for, executive, peer, organization, busy_month):
     # given more locations and leaders
     for _ in range(5):
         LocationFactory(organization=organization)
