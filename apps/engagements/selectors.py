@@ -128,16 +128,22 @@ def _used_by(membership):
 RECENT_ENTRIES = 100
 
 
-def _used_lately(membership):
-    """The pks of the member's latest RECENT_ENTRIES entries as credited and as logged, each side cut on its own
-    index (newest first): what "recently used" looks at, so that it costs the same whatever their history."""
+def _latest_entries(membership):
+    """The pks of the member's latest RECENT_ENTRIES entries as credited and as logged (two subqueries), each side
+    cut on its own index, newest first: what "recently used" looks at, so it costs the same whatever their
+    history."""
     credited = Participant.objects.filter(membership=membership).order_by("-started_at").values("engagement_id")
     logged = Engagement.objects.filter(logged_by=membership).order_by("-started_at").values("pk")
+    return credited[:RECENT_ENTRIES], logged[:RECENT_ENTRIES]
+
+
+def _used_lately(membership):
+    credited, logged = _latest_entries(membership)
     return (
-        Engagement.objects.filter(pk__in=credited[:RECENT_ENTRIES])
+        Engagement.objects.filter(pk__in=credited)
         .values("pk")
         .order_by()
-        .union(Engagement.objects.filter(pk__in=logged[:RECENT_ENTRIES]).values("pk").order_by())
+        .union(Engagement.objects.filter(pk__in=logged).values("pk").order_by())
     )
 
 
@@ -182,15 +188,18 @@ def quick_log_menus(*, membership, recent_limit=5):
         )
         .values_list(*_MENU_COLUMNS)
     )
-    used = (
-        Engagement.objects.filter(pk__in=_used_lately(membership), location__isnull=False)
+    # Each side of the latest entries on its own (a pk lookup each): under one IN of their union, PostgreSQL
+    # chose to scan the whole log.
+    used = [
+        Engagement.objects.filter(pk__in=latest, location__isnull=False)
         .order_by()
         .values("location_id")
         .annotate(moment=Max("started_at"), part=Value(2), ident=F("location_id"), a=_NO_TEXT, b=_NO_TEXT, c=_NO_TEXT)
         .values_list(*_MENU_COLUMNS)
-    )
+        for latest in _latest_entries(membership)
+    ]
     # The menus' orders as location_list and executives give them: by region (none last) and name; by name.
-    rows = locations.union(leaders, used, all=True).order_by("part", F("c").asc(nulls_last=True), "a", "b")
+    rows = locations.union(leaders, *used, all=True).order_by("part", F("c").asc(nulls_last=True), "a", "b")
     menus = QuickLogMenus([], [], [])
     last_used = {}
     for part, ident, a, b, c, moment in rows:
@@ -199,7 +208,7 @@ def quick_log_menus(*, membership, recent_limit=5):
         elif part == 1:
             menus.leaders.append((ident, a, b))
         else:
-            last_used[ident] = moment
+            last_used[ident] = max(moment, last_used.get(ident, moment))
     # Only active locations of the organization are offered; latest first, a tie by name.
     lately = [(last_used[pk], pk, name, code) for pk, name, code, _ in menus.locations if pk in last_used]
     lately.sort(key=lambda row: (-row[0].timestamp(), row[2]))
