@@ -1,3 +1,4 @@
+import functools
 import uuid
 from datetime import date
 
@@ -33,7 +34,7 @@ def latest_start():
 
 
 def location_label(location):
-    return f"{location.name} ({location.code})" if location.code else location.name
+    return _label(location.name, location.code)
 
 
 class LocationChoiceField(forms.ModelChoiceField):
@@ -42,8 +43,15 @@ class LocationChoiceField(forms.ModelChoiceField):
 
 
 class LeaderChoiceField(forms.ModelChoiceField):
+    known = None  # a leader of the queryset already at hand: chosen without reading it again
+
     def label_from_instance(self, obj):
         return obj.display_name
+
+    def to_python(self, value):
+        if self.known is not None and value is not None and str(value) == str(self.known.pk):
+            return self.known
+        return super().to_python(value)
 
 
 class LeadersField(forms.ModelMultipleChoiceField):
@@ -51,16 +59,21 @@ class LeadersField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-def location_choices(recent, everything):
-    """Recently used first, then every location grouped by region (a native select, thumb-friendly)."""
+def location_choices(recent, rows):
+    """Recently used first, then every location grouped by region (a native select, thumb-friendly). `recent` are
+    (pk, label) pairs; `rows` (pk, name, code, region name) in the menu's order."""
     choices = [("", "— No location (call, online) —")]
     if recent:
-        choices.append(("Recently used", [(loc.pk, location_label(loc)) for loc in recent]))
+        choices.append(("Recently used", recent))
     groups = {}
-    for loc in everything:
-        groups.setdefault(loc.region.name if loc.region_id else "No region", []).append((loc.pk, location_label(loc)))
+    for pk, name, code, region in rows:
+        groups.setdefault("No region" if region is None else region, []).append((pk, _label(name, code)))
     choices.extend(groups.items())
     return choices
+
+
+def _label(name, code):
+    return f"{name} ({code})" if code else name
 
 
 class EngagementFieldsMixin(BootstrapMixin, forms.Form):
@@ -124,11 +137,38 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def setup_choices(self, *, participants, locations, recent_locations=()):
-        """`locations` and `participants` are selector querysets; the location menu lists recent ones first."""
+    def setup_choices(self, *, participants, locations, recent_locations=(), menus=None):
+        """`locations` and `participants` are selector querysets (what a choice is checked against); the location
+        menu lists recent ones first. `recent_locations` a list, or a callable returning one; or `menus`, a
+        callable returning selectors.QuickLogMenus, gives the menus of both fields at once (one round trip)."""
         self.fields["location"].queryset = locations
-        self.fields["location"].choices = location_choices(recent_locations, list(locations))
         self.fields["participants"].queryset = participants
+        # The menus are read only when the form is shown (a POST that saves validates against the querysets and
+        # redirects), from light rows (left to themselves the fields build a model instance per choice, through a
+        # server-side cursor on PostgreSQL); the leaders' labels as display_name gives them.
+        if menus is None:
+
+            def location_menu():
+                recent = recent_locations() if callable(recent_locations) else recent_locations
+                rows = locations.values_list("pk", "name", "code", "region__name")
+                return location_choices([(loc.pk, location_label(loc)) for loc in recent], rows)
+
+            def leader_rows():
+                return participants.values_list("pk", "user__full_name", "user__email")
+
+        else:
+
+            def location_menu():
+                found = menus()
+                return location_choices([(pk, _label(name, code)) for pk, name, code in found.recent], found.locations)
+
+            def leader_rows():
+                return menus().leaders
+
+        self.fields["location"].choices = functools.cache(location_menu)
+        self.fields["participants"].choices = functools.cache(
+            lambda: [(pk, name or email) for pk, name, email in leader_rows()]
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -172,17 +212,38 @@ class QuickLogForm(EngagementFieldsMixin):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "“…”"}),
     )
 
-    def __init__(self, *args, leaders, executives, locations, recent_locations=(), default_kind=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        leaders,
+        executives,
+        locations,
+        recent_locations=(),
+        menus=None,
+        default_kind=None,
+        default_leader=None,
+        **kwargs,
+    ):
+        """`recent_locations` a list or a callable (read only if the form is shown), or `menus` (see
+        setup_choices); `default_leader` the
+        preselected leader when known (else the first of `leaders`): one of `leaders`, so a POST naming it (an
+        executive logging for themself) takes it as it is, without a query."""
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders
-        self.setup_choices(participants=executives, locations=locations, recent_locations=recent_locations)
+        self.fields["leader"].known = default_leader
+        if menus is not None:
+            menus = functools.cache(menus)
+        elif not self.is_bound and callable(recent_locations):
+            recent_locations = recent_locations()
+        self.setup_choices(participants=executives, locations=locations, recent_locations=recent_locations, menus=menus)
         if not self.is_bound:
             self.initial.setdefault("client_uuid", uuid.uuid4())
             self.initial.setdefault("kind", default_kind or Kind.STORE_VISIT)
             self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
-            if recent_locations:
-                self.initial.setdefault("location", recent_locations[0].pk)
-            first = leaders.first()
+            latest = menus().recent[:1] if menus is not None else [(loc.pk,) for loc in recent_locations[:1]]
+            if latest:
+                self.initial.setdefault("location", latest[0][0])
+            first = default_leader or leaders.first()
             if first is not None:
                 self.initial.setdefault("leader", first.pk)
 

@@ -2,7 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import BaseModel, OrganizationQuerySet
@@ -194,6 +195,12 @@ class LeaderMonth(models.Model):
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
+        constraints = [
+            # One row per key, NULL region included (hence the COALESCE): the writes add to it with an upsert.
+            models.UniqueConstraint(
+                "membership", "month", "kind", Coalesce("region", Value(0)), name="leadermonth_unique"
+            ),
+        ]
         indexes = [
             # Covering: the dashboards' sums over a period read the index alone (PostgreSQL; elsewhere a plain index).
             models.Index(
@@ -227,6 +234,11 @@ class LeaderMonthTotal(models.Model):
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "membership", "month", Coalesce("region", Value(0)), name="leadermonthtotal_unique"
+            ),
+        ]
         indexes = [
             # Covering: a period's per-leader sums read the index alone (PostgreSQL; elsewhere a plain index).
             models.Index(

@@ -1,23 +1,29 @@
 """Rollup rows the dashboards read instead of the log: LeaderMonth with its kind-less LeaderMonthTotal, and
 LocationDay with its LocationMonth (see models.py).
 
-They are derived, never edited: a write to the log names the keys it touched, before and after the change
-(leader and month on the leader's clock, location and day on the organization's clock), and each key is
-recomputed from the log inside the same transaction. Recomputing, rather than adding and subtracting, means
-a rollup can't drift from the log; `rollups_rebuild` recomputes a whole organization (after bulk inserts, or
-when a time zone or a location's region changes).
+They are derived, never edited by hand, and kept in the transaction of the write to the log:
+- A new engagement or learning adds its figures to its keys with one upsert per table (INSERT ... ON CONFLICT
+  DO UPDATE adding to the row): no re-reading of the leader's month, whatever its size.
+- LocationDay and LocationMonth hold sums only, so every change (an edit, a move, a deletion) is a delta too:
+  the engagement's footprint before the change is taken away and the one after is added.
+- A LeaderMonth's latest start can't be taken away by a delta, so an edit or a deletion recomputes the leader
+  keys it touches from the log (a few keys). Both ways lock the leaders' membership rows first (in id order,
+  so two writers can't deadlock): a recomputation never misses a concurrent addition.
+`rollups_rebuild` recomputes a whole organization (after bulk inserts, or when a time zone or a location's
+region changes), and `manage.py rebuild_rollups` runs it.
 """
 
 from collections import defaultdict
 from datetime import date, datetime, time
+from typing import NamedTuple
 
-from django.db import transaction
-from django.db.models import Count, DateField, Max, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db import connection, transaction
+from django.db.models import Count, DateField, F, Max, Q, Sum
+from django.db.models.functions import Greatest, TruncDate, TruncMonth
 from django.utils import timezone
 
 from apps.core.zones import zone_or_utc
-from apps.organizations.models import Location, Membership
+from apps.organizations.models import Membership
 
 from .models import (
     CUSTOMER_FACING_KINDS,
@@ -43,54 +49,254 @@ def _midnight(day, zone):
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-# --- Which keys a change touches ---------------------------------------------------------------------------
-def keys_for(engagement):
-    """(leader keys, location keys) of an engagement as it is in the database now: read it before a change
-    and after it, and refresh both sets."""
-    participants = Participant.objects.filter(engagement=engagement).select_related(
-        "membership__user", "membership__organization"
-    )
-    leader_keys = {
-        (p.membership_id, month_on(engagement.started_at, zone_or_utc(p.membership.time_zone_name)))
-        for p in participants
-    }
-    location_keys = set()
-    if engagement.location_id:
-        zone = zone_or_utc(engagement.organization.time_zone)
-        location_keys.add((engagement.location_id, timezone.localtime(engagement.started_at, zone).date()))
-    return leader_keys, location_keys
-
-
 def leader_key(membership, started_at):
     return membership.pk, month_on(started_at, zone_or_utc(membership.time_zone_name))
 
 
-# --- Recomputing keys -------------------------------------------------------------------------------------
-@transaction.atomic
-def rollups_refresh(*, leader_keys=(), location_keys=()):
-    """Recompute the given keys from the log. Locks the members and locations concerned (in id order, so two
-    writers can't deadlock) so that two refreshes of one key don't both insert."""
-    leader_keys, location_keys = set(leader_keys), set(location_keys)
-    members = {
+def _locked_members(member_ids):
+    """{id: membership} for the given ids, their rows locked (only theirs: not the users' or the organization's)."""
+    return {
         m.pk: m
-        for m in Membership.objects.select_for_update()
-        .filter(pk__in={pk for pk, _ in leader_keys})
+        for m in Membership.objects.select_for_update(of=("self",))
+        .filter(pk__in=set(member_ids))
         .select_related("user", "organization")
         .order_by("pk")
     }
+
+
+# --- Upserts ---------------------------------------------------------------------------------------------
+# The unique index each table's upsert lands on (models.py): a NULL region is one key, hence the COALESCE.
+_CONFLICT = {
+    LeaderMonth: '"membership_id", "month", "kind", COALESCE("region_id", 0)',
+    LeaderMonthTotal: '"membership_id", "month", COALESCE("region_id", 0)',
+    LocationDay: '"location_id", "day"',
+    LocationMonth: '"location_id", "month"',
+}
+
+
+def _upsert(model, rows, *, add, latest=None):
+    """The statement that inserts `rows` (dicts of field name -> value, one per key), or adds their `add` fields
+    to the rows already there; `latest` keeps the later of the two datetimes. (sql, params), or None without
+    rows. The same SQL on PostgreSQL and SQLite (Django's bulk_create(update_conflicts=True) can only overwrite,
+    not add)."""
+    if not rows:
+        return None
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
+    columns = {name: quote(field.column) for name, field in zip(names, fields, strict=True)}
+    sets = [f"{columns[name]} = {table}.{columns[name]} + excluded.{columns[name]}" for name in add]
+    if latest:
+        column = columns[latest]
+        mine, theirs = f"{table}.{column}", f"excluded.{column}"
+        sets.append(
+            f"{column} = CASE WHEN {theirs} IS NULL THEN {mine} WHEN {mine} IS NULL OR {theirs} > {mine}"
+            f" THEN {theirs} ELSE {mine} END"
+        )
+    one_row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    # Only names from the models' meta are formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns.values())}) VALUES {', '.join([one_row] * len(rows))}"  # noqa: S608
+        f" ON CONFLICT ({_CONFLICT[model]}) DO UPDATE SET {', '.join(sets)}"
+    )
+    params = [
+        field.get_db_prep_save(row[name], connection) for row in rows for name, field in zip(names, fields, strict=True)
+    ]
+    return sql, params
+
+
+def _run(statements):
+    """Run upserts (of different tables). On PostgreSQL in one round trip: all but the last as data-modifying
+    WITH queries of the last; SQLite has no such queries, so there one by one."""
+    statements = [statement for statement in statements if statement]
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            *first, (last, _) = statements
+            heads = [f"upsert{number} AS ({sql})" for number, (sql, _) in enumerate(first)]
+            cursor.execute(
+                (f"WITH {', '.join(heads)} " if heads else "") + last,
+                [param for _, params in statements for param in params],
+            )
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+
+
+# --- Adding a new engagement or learning -----------------------------------------------------------------
+def engagement_added(engagement, participants, learnings=()):
+    """Add a just-saved engagement (with its participants and the learnings saved with it) to every rollup:
+    one lock and four upserts (one statement on PostgreSQL), whatever the size of the log."""
+    members = _locked_members(p.membership_id for p in participants)
+    learned = defaultdict(int)
+    for learning in learnings:
+        learned[learning.author_id] += 1
+    region = engagement.location.region_id if engagement.location_id else None
+    months, totals = {}, {}
+    for participant in participants:
+        member = members[participant.membership_id]
+        month = month_on(engagement.started_at, zone_or_utc(member.time_zone_name))
+        for place in {None, region}:
+            months[(member.pk, month, engagement.kind, place)] = {
+                "organization": engagement.organization_id,
+                "membership": member.pk,
+                "month": month,
+                "kind": engagement.kind,
+                "region": place,
+                "minutes": participant.minutes,
+                "engagements": 1,
+                "learnings": learned[member.pk],
+                "last_started_at": engagement.started_at,
+            }
+            if engagement.kind in CUSTOMER_FACING_KINDS:
+                totals[(member.pk, month, place)] = {
+                    "organization": engagement.organization_id,
+                    "membership": member.pk,
+                    "month": month,
+                    "region": place,
+                    "minutes": participant.minutes,
+                    "engagements": 1,
+                    "last_started_at": engagement.started_at,
+                }
+    places = location_footprint(engagement, participants)
+    _run(
+        [
+            _upsert(
+                LeaderMonth,
+                list(months.values()),
+                add=("minutes", "engagements", "learnings"),
+                latest="last_started_at",
+            ),
+            _upsert(LeaderMonthTotal, list(totals.values()), add=("minutes", "engagements"), latest="last_started_at"),
+            *_place_upserts(engagement.organization_id, {key: [1, minutes] for key, minutes in places.items()}),
+        ]
+    )
+
+
+def learning_added(learning):
+    """Count a new learning in its author's month (the author is a participant, so the rows usually exist)."""
+    engagement = learning.engagement
+    member = _locked_members([learning.author_id])[learning.author_id]
+    month = month_on(engagement.started_at, zone_or_utc(member.time_zone_name))
+    region = engagement.location.region_id if engagement.location_id else None
+    rows = [
+        {
+            "organization": learning.organization_id,
+            "membership": member.pk,
+            "month": month,
+            "kind": engagement.kind,
+            "region": place,
+            "minutes": 0,
+            "engagements": 0,
+            "learnings": 1,
+            "last_started_at": None,
+        }
+        for place in sorted({None, region}, key=str)
+    ]
+    _run([_upsert(LeaderMonth, rows, add=("learnings",), latest="last_started_at")])
+
+
+# --- Changing or deleting an engagement ------------------------------------------------------------------
+class Footprint(NamedTuple):
+    """What an engagement adds to the rollups: the leader keys it counts in, and {(location, day): minutes} of
+    its one location-day (empty unless customer-facing at a location)."""
+
+    organization_id: int
+    leader_keys: frozenset
+    places: dict
+
+
+def location_footprint(engagement, participants):
+    if not engagement.location_id or engagement.kind not in CUSTOMER_FACING_KINDS:
+        return {}
+    day = timezone.localtime(engagement.started_at, zone_or_utc(engagement.organization.time_zone)).date()
+    return {(engagement.location_id, day): sum(p.minutes for p in participants)}
+
+
+def footprint(engagement):
+    """The engagement's footprint as it is in the database now: take it before a change and after it, and
+    hand both to `rollups_change`. One query."""
+    participants = list(
+        Participant.objects.filter(engagement=engagement).select_related("membership__user", "membership__organization")
+    )
+    leader_keys = frozenset(
+        (p.membership_id, month_on(engagement.started_at, zone_or_utc(p.membership.time_zone_name)))
+        for p in participants
+    )
+    return Footprint(engagement.organization_id, leader_keys, location_footprint(engagement, participants))
+
+
+def rollups_change(*, before, after=None):
+    """Move the rollups from one footprint of an engagement to the next (`after` None: it was deleted)."""
+    after = after or Footprint(before.organization_id, frozenset(), {})
+    rollups_refresh(leader_keys=before.leader_keys | after.leader_keys)
+    days = defaultdict(lambda: [0, 0])  # {(location, day): [engagements, minutes]}: after minus before
+    for sign, places in ((-1, before.places), (1, after.places)):
+        for key, minutes in places.items():
+            days[key][0] += sign
+            days[key][1] += sign * minutes
+    _run(_place_upserts(before.organization_id, days))
+    _move(LocationDay, "day", days)
+    _move(LocationMonth, "month", _months(days))
+
+
+def _months(days):
+    """{(location, day): [engagements, minutes]} summed by month."""
+    months = defaultdict(lambda: [0, 0])
+    for (location, day), (n, minutes) in days.items():
+        months[(location, day.replace(day=1))][0] += n
+        months[(location, day.replace(day=1))][1] += minutes
+    return months
+
+
+def _gained(model, period, organization_id, deltas):
+    """The upsert of the keys of `deltas` ({(location, day or month): [engagements, minutes]}) gaining one."""
+    return _upsert(
+        model,
+        [
+            {"organization": organization_id, "location": location, period: when, "engagements": n, "minutes": minutes}
+            for (location, when), (n, minutes) in sorted(deltas.items())
+            if n > 0
+        ],
+        add=("engagements", "minutes"),
+    )
+
+
+def _place_upserts(organization_id, days):
+    return [
+        _gained(LocationDay, "day", organization_id, days),
+        _gained(LocationMonth, "month", organization_id, _months(days)),
+    ]
+
+
+def _move(model, period, deltas):
+    """The keys of `deltas` that gain no engagement exist already: update them in place (never below zero: a row
+    that drifted from the log waits for `rebuild_rollups` rather than failing the write), and delete those left
+    with no engagement."""
+    changed = [(key, n, minutes) for key, (n, minutes) in sorted(deltas.items()) if n <= 0 and (n or minutes)]
+    for (location, when), n, minutes in changed:
+        model.objects.filter(location_id=location, **{period: when}).update(
+            engagements=Greatest(F("engagements") + n, 0), minutes=Greatest(F("minutes") + minutes, 0)
+        )
+    lost = Q()
+    for (location, when), n, _ in changed:
+        if n < 0:
+            lost |= Q(location_id=location, **{period: when})
+    if lost:
+        model.objects.filter(lost, engagements=0).delete()
+
+
+# --- Recomputing leader keys ------------------------------------------------------------------------------
+def rollups_refresh(*, leader_keys=()):
+    """Recompute the given (membership id, month) keys of LeaderMonth and LeaderMonthTotal from the log, their
+    memberships locked first. Call inside the write's transaction."""
+    if not leader_keys:
+        return
+    members = _locked_members(pk for pk, _ in leader_keys)
     for member_id, month in sorted(leader_keys):
         _refresh_leader_month(members[member_id], month)
-    locations = {
-        loc.pk: loc
-        for loc in Location.objects.select_for_update()
-        .filter(pk__in={pk for pk, _ in location_keys})
-        .select_related("organization")
-        .order_by("pk")
-    }
-    for location_id, day in sorted(location_keys):
-        _refresh_location_day(locations[location_id], day)
-    for location_id, month in sorted({(pk, day.replace(day=1)) for pk, day in location_keys}):
-        _refresh_location_month(locations[location_id], month)
 
 
 def _leader_rows(membership_id, organization_id, month, counts, learnings):
@@ -171,44 +377,6 @@ def _add(counts, key, figures):
 
 def _later(first, second):
     return second if first is None or (second is not None and second > first) else first
-
-
-def _refresh_location_day(location, day):
-    zone = zone_or_utc(location.organization.time_zone)
-    start, end = _midnight(day, zone), _midnight(date.fromordinal(day.toordinal() + 1), zone)
-    window = Q(
-        engagement__location=location,
-        engagement__started_at__gte=start,
-        engagement__started_at__lt=end,
-        engagement__kind__in=CUSTOMER_FACING_KINDS,  # a visit is time with customers
-    )
-    totals = Participant.objects.filter(window).aggregate(
-        minutes=Sum("minutes"), engagements=Count("engagement", distinct=True)
-    )
-    LocationDay.objects.filter(location=location, day=day).delete()
-    if totals["engagements"]:
-        LocationDay.objects.create(
-            organization_id=location.organization_id,
-            location=location,
-            day=day,
-            engagements=totals["engagements"],
-            minutes=totals["minutes"] or 0,
-        )
-
-
-def _refresh_location_month(location, month):
-    totals = LocationDay.objects.filter(location=location, day__gte=month, day__lt=next_month(month)).aggregate(
-        minutes=Sum("minutes"), engagements=Sum("engagements")
-    )
-    LocationMonth.objects.filter(location=location, month=month).delete()
-    if totals["engagements"]:
-        LocationMonth.objects.create(
-            organization_id=location.organization_id,
-            location=location,
-            month=month,
-            engagements=totals["engagements"],
-            minutes=totals["minutes"] or 0,
-        )
 
 
 # --- Rebuilding an organization ---------------------------------------------------------------------------

@@ -4,11 +4,25 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, DateField, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 
-from apps.organizations.models import Location, Role
+from apps.organizations import selectors as org_selectors
+from apps.organizations.models import Location, Membership, Role
 
 from .models import (
     CUSTOMER_FACING_KINDS,
@@ -93,11 +107,15 @@ def minutes_totals(*, membership, now=None):
     """This week's and this month's minutes credited to `membership`, in one query."""
     starts = period_starts(now)
     end = timezone.now() if now is None else now
-    totals = Participant.objects.filter(membership=membership).aggregate(
-        week=Sum("minutes", filter=Q(engagement__started_at__gte=starts["week"], engagement__started_at__lte=end)),
-        month=Sum("minutes", filter=Q(engagement__started_at__gte=starts["month"], engagement__started_at__lte=end)),
-        week_count=Count("id", filter=Q(engagement__started_at__gte=starts["week"], engagement__started_at__lte=end)),
-        month_count=Count("id", filter=Q(engagement__started_at__gte=starts["month"], engagement__started_at__lte=end)),
+    # The participant's own copy of the start: a range of the member's index answers, without joining the log.
+    week = Q(started_at__gte=starts["week"], started_at__lte=end)
+    month = Q(started_at__gte=starts["month"], started_at__lte=end)
+    since = min(starts["week"], starts["month"])  # a week may start in the month before
+    totals = Participant.objects.filter(membership=membership, started_at__gte=since, started_at__lte=end).aggregate(
+        week=Sum("minutes", filter=week),
+        month=Sum("minutes", filter=month),
+        week_count=Count("id", filter=week),
+        month_count=Count("id", filter=month),
     )
     return {key: value or 0 for key, value in totals.items()}
 
@@ -106,14 +124,127 @@ def _used_by(membership):
     return Q(engagements__logged_by=membership) | Q(engagements__participants__membership=membership)
 
 
+# How far back "recently used" looks: the member's latest entries, as credited and as logged.
+RECENT_ENTRIES = 100
+
+
+def _latest_entries(membership):
+    """The pks of the member's latest RECENT_ENTRIES entries as credited and as logged (two subqueries), each side
+    cut on its own index, newest first: what "recently used" looks at, so it costs the same whatever their
+    history."""
+    credited = Participant.objects.filter(membership=membership).order_by("-started_at").values("engagement_id")
+    logged = Engagement.objects.filter(logged_by=membership).order_by("-started_at").values("pk")
+    return credited[:RECENT_ENTRIES], logged[:RECENT_ENTRIES]
+
+
+def _used_lately(membership):
+    credited, logged = _latest_entries(membership)
+    return (
+        Engagement.objects.filter(pk__in=credited)
+        .values("pk")
+        .order_by()
+        .union(Engagement.objects.filter(pk__in=logged).values("pk").order_by())
+    )
+
+
+def locations_recent(*, membership, limit=5):
+    """The active locations `membership` used most recently (logged there, or was credited there) among their
+    latest RECENT_ENTRIES entries of each kind, latest first."""
+    # Grouping the member's whole history read a share of the log that grows with every entry (10 ms at 3,600).
+    return list(
+        Location.objects.for_organization(membership.organization_id)
+        .filter(engagements__in=_used_lately(membership), is_active=True)
+        .annotate(last_used=Max("engagements__started_at"))
+        .order_by("-last_used", "name")[:limit]
+    )
+
+
+class QuickLogMenus(NamedTuple):
+    locations: list  # (pk, name, code, region name) of the active locations, in the menu's order
+    leaders: list  # (pk, full name, email) of the active executives, by name
+    recent: list  # (pk, name, code) of the active locations used lately, latest first
+
+
+_NO_TEXT = Cast(Value(None), CharField())
+_NO_MOMENT = Cast(Value(None), DateTimeField())
+_MENU_COLUMNS = ("part", "ident", "a", "b", "c", "moment")
+
+
+def quick_log_menus(*, membership, recent_limit=5):
+    """The quick log's three menus in one round trip (a UNION ALL of three reads, told apart by `part`): the
+    organization's active locations, its active executives and the locations `membership` used lately."""
+    organization = membership.organization_id
+    locations = (
+        org_selectors.location_list(organization=organization)
+        .order_by()
+        .annotate(part=Value(0), ident=F("pk"), a=F("name"), b=F("code"), c=F("region__name"), moment=_NO_MOMENT)
+        .values_list(*_MENU_COLUMNS)
+    )
+    leaders = (
+        org_selectors.executives(organization=organization)
+        .order_by()
+        .annotate(
+            part=Value(1), ident=F("pk"), a=F("user__full_name"), b=F("user__email"), c=_NO_TEXT, moment=_NO_MOMENT
+        )
+        .values_list(*_MENU_COLUMNS)
+    )
+    # Each side of the latest entries on its own (a pk lookup each): under one IN of their union, PostgreSQL
+    # chose to scan the whole log.
+    used = [
+        Engagement.objects.filter(pk__in=latest, location__isnull=False)
+        .order_by()
+        .values("location_id")
+        .annotate(moment=Max("started_at"), part=Value(2), ident=F("location_id"), a=_NO_TEXT, b=_NO_TEXT, c=_NO_TEXT)
+        .values_list(*_MENU_COLUMNS)
+        for latest in _latest_entries(membership)
+    ]
+    # The menus' orders as location_list and executives give them: by region (none last) and name; by name.
+    rows = locations.union(leaders, *used, all=True).order_by("part", F("c").asc(nulls_last=True), "a", "b")
+    menus = QuickLogMenus([], [], [])
+    last_used = {}
+    for part, ident, a, b, c, moment in rows:
+        if part == 0:
+            menus.locations.append((ident, a, b, c))
+        elif part == 1:
+            menus.leaders.append((ident, a, b))
+        else:
+            last_used[ident] = max(moment, last_used.get(ident, moment))
+    # Only active locations of the organization are offered; latest first, a tie by name.
+    lately = [(last_used[pk], pk, name, code) for pk, name, code, _ in menus.locations if pk in last_used]
+    lately.sort(key=lambda row: (-row[0].timestamp(), row[2]))
+    menus.recent.extend((pk, name, code) for _, pk, name, code in lately[:recent_limit])
+    return menus
+
+
+def quick_log_state(*, membership, totals):
+    """What the quick log shows of `membership`, in one query: the kind they logged last (`last_kind`, None
+    before their first entry) and, with `totals`, this week's and this month's minutes (`week`, `month`), as
+    minutes_totals counts them."""
+    last = (
+        Engagement.objects.for_organization(membership.organization_id)
+        .filter(Q(logged_by=OuterRef("pk")) | Q(leader=OuterRef("pk")))
+        .order_by("-created_at", "-id")
+        .values("kind")[:1]
+    )
+    fields = {"last_kind": Subquery(last)}
+    if totals:
+        starts, end = period_starts(), timezone.now()
+        for name in ("week", "month"):
+            credited = (
+                Participant.objects.filter(membership=OuterRef("pk"), started_at__gte=starts[name], started_at__lte=end)
+                .order_by()
+                .values("membership")
+                .annotate(total=Sum("minutes"))
+                .values("total")
+            )
+            fields[name] = Coalesce(Subquery(credited), 0)
+    return Membership.objects.filter(pk=membership.pk).values(**fields).get()
+
+
 def locations_recent_first(*, membership, recent_limit=5):
     """(recent, all): the locations `membership` used most recently, then every active location."""
     locations = Location.objects.for_organization(membership.organization_id).filter(is_active=True)
-    recent = list(
-        locations.filter(_used_by(membership))
-        .annotate(last_used=Max("engagements__started_at"))
-        .order_by("-last_used", "name")[:recent_limit]
-    )
+    recent = locations_recent(membership=membership, limit=recent_limit)
     # Locations without a region last, on every database (PostgreSQL and SQLite sort NULL differently).
     everything = list(locations.select_related("region").order_by(F("region__name").asc(nulls_last=True), "name"))
     return recent, everything

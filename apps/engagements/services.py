@@ -57,6 +57,10 @@ def _existing_for_uuid(*, logged_by, client_uuid):
     return existing
 
 
+# What full_clean skips for rows the service has just resolved (see engagement_create).
+RELATIONS = ["organization", "engagement", "location", "leader", "logged_by", "author"]
+
+
 def participant_for(engagement, *, membership, minutes):
     """A (not yet saved) participant of `engagement`, with the copies of its start and kind that the model keeps
     true (see Participant)."""
@@ -91,15 +95,19 @@ def engagement_create(
     engagement the first one created.
     """
     organization = logged_by.organization
-    existing = _existing_for_uuid(logged_by=logged_by, client_uuid=client_uuid)
-    if existing is not None:
-        return existing, False
-    if not (can_act_for(logged_by, leader) and leader.role == Role.EXECUTIVE and leader.is_active):
-        raise PermissionDenied("You can log customer time only for yourself or executives you support.")
     others = _distinct_others(other_participants, leader_id=leader.pk)
-    _validate_common(
-        organization=organization, kind=kind, started_at=started_at, location=location, participants=others
-    )
+    try:
+        if not (can_act_for(logged_by, leader) and leader.role == Role.EXECUTIVE and leader.is_active):
+            raise PermissionDenied("You can log customer time only for yourself or executives you support.")
+        _validate_common(
+            organization=organization, kind=kind, started_at=started_at, location=location, participants=others
+        )
+    except (PermissionDenied, ValidationError):
+        # A replay of an entry that was valid when first sent still finds it (a co-participant may have left since).
+        existing = _existing_for_uuid(logged_by=logged_by, client_uuid=client_uuid)
+        if existing is not None:
+            return existing, False
+        raise
 
     engagement = Engagement(
         organization=organization,
@@ -114,22 +122,28 @@ def engagement_create(
         leader=leader,
         logged_by=logged_by,
     )
-    engagement.full_clean(validate_constraints=False)
+    # The foreign keys are rows just read within the organization (and checked above): validating them would
+    # read each one again. The database enforces them and the constraints.
+    engagement.full_clean(exclude=RELATIONS, validate_constraints=False)
+    saved = []
+    for item in learnings:
+        learning = Learning(organization=organization, engagement=engagement, author=leader, **item)
+        learning.full_clean(exclude=RELATIONS, validate_constraints=False)
+        saved.append(with_history_user(learning, logged_by.user))
     with_history_user(engagement, logged_by.user)
     try:
+        # The insert comes first: the unique client UUID finds a replay without a lookup on every save.
         with transaction.atomic():
             engagement.save()
-            Participant.objects.bulk_create(
+            participants = Participant.objects.bulk_create(
                 participant_for(engagement, membership=m, minutes=duration_minutes) for m in [leader, *others]
             )
-            for item in learnings:
-                learning = Learning(organization=organization, engagement=engagement, author=leader, **item)
-                learning.full_clean()
-                with_history_user(learning, logged_by.user).save()
-            leader_keys, location_keys = rollups.keys_for(engagement)
-            rollups.rollups_refresh(leader_keys=leader_keys, location_keys=location_keys)
+            for learning in saved:
+                learning.engagement = engagement
+                learning.save()
+            rollups.engagement_added(engagement, participants, saved)
     except IntegrityError:
-        # Two submits raced past the lookup above; the first one won.
+        # A replay, or two submits that raced: the first one won.
         existing = _existing_for_uuid(logged_by=logged_by, client_uuid=client_uuid)
         if existing is None:
             raise
@@ -152,7 +166,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
         participants=others or [],
         already_in=set(engagement.participants.values_list("membership_id", flat=True)),
     )
-    leader_keys, location_keys = rollups.keys_for(engagement)  # before: the months and days it leaves
+    before = rollups.footprint(engagement)  # the months and days it leaves
     old_duration, old_start, old_kind = engagement.duration_minutes, engagement.started_at, engagement.kind
     for name, value in fields.items():
         setattr(engagement, name, value)
@@ -174,8 +188,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
             for m in others
             if m.pk not in present
         )
-    new_leader_keys, new_location_keys = rollups.keys_for(engagement)
-    rollups.rollups_refresh(leader_keys=leader_keys | new_leader_keys, location_keys=location_keys | new_location_keys)
+    rollups.rollups_change(before=before, after=rollups.footprint(engagement))
     return engagement
 
 
@@ -183,12 +196,12 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
 def engagement_delete(*, engagement, acting):
     if not can_edit_engagement(acting, engagement):
         raise PermissionDenied("You cannot delete this entry.")
-    leader_keys, location_keys = rollups.keys_for(engagement)
+    before = rollups.footprint(engagement)
     # Its learnings go one by one first, so each one's history names who deleted it (a cascade would not).
     for learning in Learning.objects.filter(engagement=engagement):
         with_history_user(learning, acting.user).delete()
     with_history_user(engagement, acting.user).delete()
-    rollups.rollups_refresh(leader_keys=leader_keys, location_keys=location_keys)
+    rollups.rollups_change(before=before)
 
 
 @transaction.atomic
@@ -196,11 +209,11 @@ def participant_set_minutes(*, participant, minutes, acting):
     """A participant's own credit for a shared engagement."""
     if not can_set_participant_minutes(acting, participant):
         raise PermissionDenied("You cannot change these minutes.")
+    before = rollups.footprint(participant.engagement)
     participant.minutes = minutes
     participant.full_clean(validate_constraints=False)
     participant.save(update_fields=["minutes", "updated_at"])
-    leader_keys, location_keys = rollups.keys_for(participant.engagement)
-    rollups.rollups_refresh(leader_keys=leader_keys, location_keys=location_keys)
+    rollups.rollups_change(before=before, after=rollups.footprint(participant.engagement))
     return participant
 
 
@@ -216,7 +229,7 @@ def learning_create(*, engagement, author, acting, kind, text, quote=""):
     )
     learning.full_clean()
     with_history_user(learning, acting.user).save()
-    rollups.rollups_refresh(leader_keys=[rollups.leader_key(author, engagement.started_at)])
+    rollups.learning_added(learning)
     return learning
 
 

@@ -40,23 +40,27 @@ def _get_engagement(membership, pk):
         raise Http404 from exc
 
 
-def _quick_log_form(request, data=None):
+def _quick_log_form(request, data=None, *, default_kind=None):
     membership = request.membership
-    recent, _ = selectors.locations_recent_first(membership=membership)
     return QuickLogForm(
         data,
         leaders=org_selectors.leaders_for(membership=membership),
         executives=org_selectors.executives(organization=membership.organization_id),
         locations=org_selectors.location_list(organization=membership.organization_id),
-        recent_locations=recent,
-        default_kind=selectors.last_kind(membership=membership),
+        # The menus and the defaults only matter to a form that is shown: a saved POST redirects.
+        menus=lambda: selectors.quick_log_menus(membership=membership),
+        default_kind=default_kind,
+        default_leader=membership if membership.is_executive else None,
     )
 
 
-def _render_log(request, form, *, saved=None, status=200):
-    context = {"form": form, "saved": saved, "totals": None}
-    if request.membership.is_executive:
-        context["totals"] = selectors.minutes_totals(membership=request.membership)
+def _render_log(request, form=None, *, saved=None, status=200):
+    """The log page (or its form alone, for htmx) with `form`, else a fresh one."""
+    membership = request.membership
+    state = selectors.quick_log_state(membership=membership, totals=membership.is_executive)
+    if form is None:
+        form = _quick_log_form(request, default_kind=state["last_kind"])
+    context = {"form": form, "saved": saved, "totals": state if membership.is_executive else None}
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "engagements/_log_form.html" if partial else "engagements/log.html"
     return render(request, template, context, status=status)
@@ -66,7 +70,7 @@ def _render_log(request, form, *, saved=None, status=200):
 @membership_required()
 def home(request):
     if can_log_customer_time(request.membership):
-        return _render_log(request, _quick_log_form(request))
+        return _render_log(request)
     return redirect("engagements:feed")
 
 
@@ -74,7 +78,7 @@ def home(request):
 @membership_required(can_log_customer_time)
 def log(request):
     if request.method != "POST":
-        return _render_log(request, _quick_log_form(request))
+        return _render_log(request)
     form = _quick_log_form(request, request.POST)
     if form.is_valid():
         try:
@@ -86,7 +90,7 @@ def log(request):
         else:
             if request.htmx:
                 # Snappier: confirm in place and offer a fresh form for the next entry.
-                return _render_log(request, _quick_log_form(request), saved=engagement)
+                return _render_log(request, saved=engagement)
             if created:
                 messages.success(request, "Saved. Thank you for spending time with customers.")
             return redirect(engagement_url(engagement))

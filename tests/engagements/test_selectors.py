@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.engagements import selectors
+from apps.organizations import selectors as org_selectors
 from tests.engagements.factories import EngagementFactory, ParticipantFactory
 from tests.organizations.factories import LocationFactory, RegionFactory
 
@@ -418,6 +419,78 @@ def test_locations_recent_first_ties_break_by_name(executive):
 
     # then
     assert recent == [alpha, zeta]
+
+
+def test_recent_locations_look_back_over_the_latest_entries_only(executive, chief_of_staff, monkeypatch):
+    # given: three entries kept; York was used before the latest three (as credited and as logged)
+    monkeypatch.setattr(selectors, "RECENT_ENTRIES", 3)
+    org = executive.organization
+    york, leeds, bath = (LocationFactory(organization=org, name=name) for name in ("York", "Leeds", "Bath"))
+    now = timezone.now()
+    entry(executive, now - timedelta(days=9), location=york, logged_by=chief_of_staff)
+    for days_ago, place in ((3, leeds), (2, bath), (1, leeds)):
+        entry(executive, now - timedelta(days=days_ago), location=place, logged_by=chief_of_staff)
+
+    # when
+    credited, _ = selectors.locations_recent_first(membership=executive)
+    logged, _ = selectors.locations_recent_first(membership=chief_of_staff)
+
+    # then
+    assert credited == [leeds, bath]
+    assert logged == [leeds, bath]
+
+
+def test_quick_log_menus_are_the_three_reads_in_one_query(executive, peer, stranger, chief_of_staff, outsider):
+    # given: places of two regions and none, a closed one, another organization's; entries of mine and others'
+    org = executive.organization
+    north, south = RegionFactory(organization=org, name="North"), RegionFactory(organization=org, name="South")
+    leeds = LocationFactory(organization=org, region=north, name="Leeds", code="L1")
+    york = LocationFactory(organization=org, region=north, name="York")
+    bath = LocationFactory(organization=org, region=south, name="Bath")
+    annex = LocationFactory(organization=org, region=None, name="Annex")
+    closed = LocationFactory(organization=org, region=south, name="Closed", is_active=False)
+    LocationFactory(organization=outsider.organization, name="Foreign")
+    now = timezone.now()
+    entry(executive, now - timedelta(days=1), location=leeds)
+    entry(executive, now - timedelta(days=2), location=closed)  # closed: never offered
+    entry(executive, now - timedelta(days=5), location=york, logged_by=chief_of_staff)
+    entry(stranger, now - timedelta(hours=1), location=bath)
+    ParticipantFactory(engagement=entry(stranger, now - timedelta(days=3), location=annex), membership=executive)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        menus = selectors.quick_log_menus(membership=executive)
+
+    # then: what location_list, executives and locations_recent give, from one query
+    assert len(queries.captured_queries) == 1
+    assert menus.locations == [
+        (leeds.pk, "Leeds", "L1", "North"),
+        (york.pk, "York", york.code, "North"),
+        (bath.pk, "Bath", bath.code, "South"),
+        (annex.pk, "Annex", annex.code, None),
+    ]
+    leaders = org_selectors.executives(organization=org.pk)
+    assert menus.leaders == [(m.pk, m.user.full_name, m.user.email) for m in leaders]
+    assert menus.recent == [(leeds.pk, "Leeds", "L1"), (annex.pk, "Annex", annex.code), (york.pk, "York", york.code)]
+    assert [pk for pk, *_ in selectors.quick_log_menus(membership=chief_of_staff).recent] == [york.pk]
+
+
+def test_quick_log_state_is_the_last_kind_and_the_totals_in_one_query(executive, chief_of_staff):
+    # given
+    entry(executive, timezone.now() - timedelta(minutes=90), minutes=25, kind="focus_group")
+    entry(executive, timezone.now() - timedelta(minutes=30), minutes=15, kind="customer_call", logged_by=chief_of_staff)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        state = selectors.quick_log_state(membership=executive, totals=True)
+    for_chief = selectors.quick_log_state(membership=chief_of_staff, totals=False)
+
+    # then
+    assert len(queries.captured_queries) == 1
+    totals = selectors.minutes_totals(membership=executive)
+    assert state == {"last_kind": "customer_call", "week": totals["week"], "month": totals["month"]}
+    assert for_chief == {"last_kind": "customer_call"}
+    assert selectors.quick_log_state(membership=chief_of_staff, totals=True)["week"] == 0
 
 
 def test_last_kind_is_the_most_recently_logged_by_me(executive, chief_of_staff, stranger):

@@ -1,5 +1,7 @@
 from django import template
 
+from apps.core import choice_html
+
 register = template.Library()
 
 
@@ -37,3 +39,15 @@ def query_transform(context, **kwargs):
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def options(bound_field):
+    """The radios or boxes of a choice field, their tags written without a template each (core.choice_html)."""
+    return choice_html.options(bound_field)
+
+
+@register.filter
+def select(bound_field):
+    """A single <select>, written without a template per option (core.choice_html)."""
+    return choice_html.select(bound_field)
