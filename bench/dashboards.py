@@ -50,10 +50,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.databases import prepare_database  # noqa: E402 - after the path that finds it
+
 DB_NAME = "gemba_dash_bench"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres:postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ["DATABASE_URL"] = DATABASE_URL
@@ -81,25 +82,6 @@ def say(*parts):
 
 
 # --- The database ------------------------------------------------------------------------------------------
-def _admin_url():
-    parsed = urlparse(DATABASE_URL)
-    return parsed._replace(path="/postgres").geturl(), parsed.path.lstrip("/")
-
-
-def prepare_database(fresh):
-    import psycopg
-
-    admin, name = _admin_url()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            say(f"created database {name}")
-        else:
-            say(f"reusing database {name} (--fresh rebuilds it)")
-
-
 class Heartbeat:
     """While a size is being built (one long transaction), print every `every` seconds how far the tables have
     grown: their size on disk counts rows not yet committed."""
@@ -747,7 +729,7 @@ def main():
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
 
     say(f"code: {code_state()}")
-    prepare_database(args.fresh)
+    prepare_database(DATABASE_URL, fresh=args.fresh)
     import django
 
     django.setup()

@@ -29,10 +29,12 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.databases import prepare_database  # noqa: E402 - after the path that finds it
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/gemba_logbench")
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.pop("REDIS_URL", None)  # the database cache, as `make run`; nothing on this path needs a broker
@@ -53,21 +55,6 @@ def say(*parts):
 
 
 # --- The database ------------------------------------------------------------------------------------------
-def prepare_database(fresh):
-    import psycopg
-
-    parsed = urlparse(DATABASE_URL)
-    name = parsed.path.lstrip("/")
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            say(f"created database {name}")
-        else:
-            say(f"reusing database {name} (--fresh rebuilds it)")
-
-
 def build(leaders, engagements):
     """Migrate, seed (idempotent), the baseline's table; returns (executive, peer, location)."""
     from django.core.management import call_command
@@ -285,7 +272,7 @@ def main():
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database")
     args = parser.parse_args()
 
-    prepare_database(args.fresh)
+    prepare_database(DATABASE_URL, fresh=args.fresh)
     import django
 
     django.setup()
