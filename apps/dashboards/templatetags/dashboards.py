@@ -1,8 +1,9 @@
 import html
 
-from django import forms, template
-from django.forms.utils import flatatt
+from django import template
 from django.utils.safestring import mark_safe
+
+from apps.core import choice_html
 
 from ..exports import NUMERIC_KINDS, format_value
 from ..tables import Link
@@ -87,33 +88,6 @@ def _class_attr(css):
 
 @register.simple_tag
 def select_field(bound_field):
-    """A form field's widget; a single <select> built in Python with exactly the attributes, options and selection
-    Django's own rendering gives it: Django renders each option through a template (and builds a dict of attributes
-    for each), which for the board's menus cost more than the rest of its form."""
-    widget = bound_field.field.widget
-    if not isinstance(widget, forms.Select) or widget.allow_multiple_selected:
-        return bound_field.as_widget()
-    attrs = widget.build_attrs(
-        widget.attrs, bound_field.build_widget_attrs({"id": bound_field.auto_id} if bound_field.auto_id else {})
-    )
-    wanted, chosen = set(widget.format_value(bound_field.value())), False
-    groups = []
-    for value, label in widget.choices:
-        if isinstance(label, (list, tuple)):
-            options, chosen = _options(label, wanted, chosen)
-            groups.append(f'<optgroup label="{_escape(value)}">{options}</optgroup>')
-        else:
-            options, chosen = _options([(value, label)], wanted, chosen)
-            groups.append(options)
-    return mark_safe(f'<select name="{_escape(bound_field.html_name)}"{flatatt(attrs)}>{"".join(groups)}</select>')
-
-
-def _options(choices, wanted, chosen):
-    """<option>s as Django's Select renders them: only the first option whose value was chosen is selected."""
-    out = []
-    for value, label in choices:
-        value = "" if value is None else str(value)
-        selected = not chosen and value in wanted
-        chosen = chosen or selected
-        out.append(f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>')
-    return "".join(out), chosen
+    """A form field's widget; a single <select> written without a template per option (core.choice_html, as the
+    quick log writes its menus)."""
+    return choice_html.select(bound_field)
