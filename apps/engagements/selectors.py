@@ -251,13 +251,8 @@ def locations_recent_first(*, membership, recent_limit=5):
 
 
 def last_kind(*, membership):
-    return (
-        Engagement.objects.for_organization(membership.organization_id)
-        .filter(Q(logged_by=membership) | Q(leader=membership))
-        .order_by("-created_at", "-id")
-        .values_list("kind", flat=True)
-        .first()
-    )
+    """The kind `membership` logged last (None before their first entry), as the quick log reads it."""
+    return quick_log_state(membership=membership, totals=False)["last_kind"]
 
 
 def period_range(period, start_date=None, end_date=None, now=None):
