@@ -15,11 +15,12 @@ export DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/gemba
 export REDIS_URL ?= redis://127.0.0.1:6379/1
 endif
 
-.PHONY: run test lint check-layers services clean help
+.PHONY: run test lint check-layers services clean help catalogs messages
 
 help:
 	@echo "make run   - install, migrate, seed the demo and serve the site with a Celery worker and beat"
 	@echo "make test  - run the whole test suite (CI=true: PostgreSQL, Redis and Chromium are required)"
+	@echo "make messages - update the translation catalogs from the sources (then translate what is new)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Gemba needs Python >= 3.11")'
@@ -31,7 +32,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 var:
 	mkdir -p var/broker/processed
 
-run: $(VENV)/.installed var
+# The .mo files Django reads, compiled from the committed .po catalogs with Babel (no GNU gettext needed).
+catalogs: $(VENV)/.installed
+	$(PY) manage.py catalogs compile
+
+# After changing translatable text: bring every catalog up to date with the sources, then translate the new entries.
+messages: $(VENV)/.installed
+	$(PY) manage.py catalogs extract
+
+run: $(VENV)/.installed var catalogs
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
@@ -42,7 +51,7 @@ ifeq ($(CI),true)
 	bash scripts/ensure_services.sh
 endif
 
-test: $(VENV)/.installed var services
+test: $(VENV)/.installed var services catalogs
 	$(PY) -m ruff check .
 	@if [ -f ../shared/tools/check_layers.py ]; then $(PY) ../shared/tools/check_layers.py .; else echo "layer check skipped: ../shared/tools/check_layers.py not present"; fi
 	DATABASE_URL=sqlite:// $(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test

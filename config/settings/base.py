@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # Compresses HTML on the phone's slow link; Django's GZip adds BREACH mitigation (random padding).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Accept-Language (or the switcher's cookie) before login; CurrentMembershipMiddleware applies the person's own.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -237,9 +239,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gemba <gemba@localhos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- i18n / time --------------------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# English is the source language; Norwegian (bokmål) comes from the apps' catalogs (apps/<app>/locale, kept with
+# `manage.py catalogs`). A person's own choice (User.language) wins, then their organization's default, then the
+# browser's Accept-Language (django's LocaleMiddleware), then English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("nb", "Norsk bokmål")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Each language's date and number formats, including the project's own named formats (apps.core.dates.when).
+FORMAT_MODULE_PATH = ["config.formats"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
 USE_TZ = True
 
 # --- Static files: Bootstrap from the bootstrap-wrapper wheel, htmx from django-htmx -------------

@@ -1,23 +1,18 @@
 from django import template
 
-from apps.core import choice_html
+from apps.core import choice_html, formatting
 
 register = template.Library()
 
 
 @register.filter
 def minutes(value):
-    """Render a number of minutes as "1 h 30 min" (or "45 min")."""
+    """A number of minutes as "1 h 30 min" (or "45 min"), in the active language."""
     try:
         total = int(value or 0)
     except (TypeError, ValueError):
         return ""
-    hours, mins = divmod(total, 60)
-    if hours and mins:
-        return f"{hours} h {mins} min"
-    if hours:
-        return f"{hours} h"
-    return f"{mins} min"
+    return formatting.minutes(total)
 
 
 @register.filter
@@ -25,8 +20,26 @@ def signed_minutes(value):
     """A balance: "+2 h", "-45 min" (with a true minus sign), "0 min"."""
     total = int(value or 0)
     if total == 0:
-        return "0 min"
-    return ("+" if total > 0 else "\u2212") + minutes(abs(total))
+        return formatting.minutes(0)
+    return ("+" if total > 0 else "\u2212") + formatting.minutes(abs(total))
+
+
+@register.filter(expects_localtime=True)
+def when(value, name="date"):
+    """A date or time in one of the active language's named formats: {{ starts_at|when:"weekday_datetime" }}."""
+    return formatting.when(value, name)
+
+
+@register.filter
+def hours(value, decimals=None):
+    """Hours with the language's decimal mark, grouping and unit: 1 234,5 t (nb), 1234.5 h (en)."""
+    return formatting.hours(value, decimals)
+
+
+@register.filter
+def number(value, decimals=None):
+    """A number with the language's decimal mark and grouping."""
+    return formatting.number(value, decimals)
 
 
 @register.simple_tag(takes_context=True)
