@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -44,6 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_time_zone],
         help_text="Your time zone; blank uses your organization's.",
     )
+    # The language everything Gemba shows or sends this person is in; blank follows their organization's default.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -14,6 +14,8 @@ class Organization(BaseModel):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # New members' and invitations' language, and the language of the organization's texts (full-text search).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
 
     class Meta:
         ordering = ["name"]
@@ -161,6 +163,8 @@ class Invitation(BaseModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices)
+    # The invitation email's language, and the new member's until they choose their own.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_sent"
