@@ -157,6 +157,50 @@ LEARNING_KIND_WEIGHTS = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoContent:
+    """What a demo organization is made of, in its own language: people, places and what customers said."""
+
+    name: str
+    slug: str
+    time_zone: str
+    language: str
+    executives: list  # (email, name, title)
+    chiefs_of_staff: list  # (email, name, title, indexes of the executives supported)
+    board: list
+    admin: tuple
+    regions: dict  # region name: (town, latitude, longitude)
+    store_suffixes: list
+    learnings: dict  # LearningKind: [(text with an optional {n}, quote)]
+    address: str = "{number} {street}, {town}"
+    logins: dict = field(default_factory=dict)  # email: role, printed by `make run`
+
+
+NORTHWIND = DemoContent(
+    name="Northwind Retail",
+    slug=DEMO_SLUG,
+    time_zone=DEMO_TIME_ZONE,
+    language="en",
+    executives=EXECUTIVES,
+    chiefs_of_staff=CHIEFS_OF_STAFF,
+    board=BOARD,
+    admin=ADMIN,
+    regions=REGIONS,
+    store_suffixes=STORE_SUFFIXES,
+    learnings=LEARNINGS,
+    logins=DEMO_LOGINS,
+)
+
+
+def content_for(language):
+    """The demo organization of a language: Northwind Retail (en) or Nordvik Dagligvare (nb)."""
+    if language == "nb":
+        from .demo_nb import NORDVIK
+
+        return NORDVIK
+    return NORTHWIND
+
+
 @dataclass
 class SeedResult:
     organization: Organization
@@ -169,17 +213,21 @@ def _weighted(rng, pairs):
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-def _learning(rng):
+def _learning(rng, learnings=LEARNINGS):
     kind = _weighted(rng, LEARNING_KIND_WEIGHTS)
-    text, quote = rng.choice(LEARNINGS[kind])
+    text, quote = rng.choice(learnings[kind])
     return kind, text.format(n=rng.randint(3, 12)), quote if rng.random() < 0.7 else ""
 
 
-def _users(people, password_hash):
+def _users(people, password_hash, language=""):
     """Get or create users (and verified email addresses) for (email, name) pairs."""
     User = get_user_model()
     existing = {u.email: u for u in User.objects.filter(email__in=[p[0] for p in people])}
-    new = [User(email=email, full_name=name, password=password_hash) for email, name in people if email not in existing]
+    new = [
+        User(email=email, full_name=name, password=password_hash, language=language)
+        for email, name in people
+        if email not in existing
+    ]
     User.objects.bulk_create(new, batch_size=1000)
     users = {u.email: u for u in User.objects.filter(email__in=[p[0] for p in people])}
     have = set(EmailAddress.objects.filter(user__in=users.values()).values_list("user_id", flat=True))
@@ -190,17 +238,18 @@ def _users(people, password_hash):
     return users
 
 
-def _locations(organization, rng, count):
-    regions = [Region(organization=organization, name=name) for name in REGIONS]
+def _locations(organization, rng, count, content=NORTHWIND):
+    regions = [Region(organization=organization, name=name) for name in content.regions]
     Region.objects.bulk_create(regions)
     regions = list(Region.objects.filter(organization=organization).order_by("name"))
-    centres = {r.name: REGIONS[r.name] for r in regions}
+    centres = {r.name: content.regions[r.name] for r in regions}
     locations = []
     for i in range(count):
         region = regions[i % len(regions)]
         town, lat, lon = centres[region.name]
-        suffix = STORE_SUFFIXES[(i // len(regions)) % len(STORE_SUFFIXES)]
-        round_no = i // (len(regions) * len(STORE_SUFFIXES))
+        suffixes = content.store_suffixes
+        suffix = suffixes[(i // len(regions)) % len(suffixes)]
+        round_no = i // (len(regions) * len(suffixes))
         name = f"{town} {suffix}" + (f" {round_no + 1}" if round_no else "")
         locations.append(
             Location(
@@ -208,7 +257,7 @@ def _locations(organization, rng, count):
                 region=region,
                 name=name,
                 code=f"S{100 + i:03d}",
-                address=f"{rng.randint(1, 180)} {suffix}, {town}",
+                address=content.address.format(number=rng.randint(1, 180), street=suffix, town=town),
                 latitude=round(lat + rng.uniform(-0.15, 0.15), 5),
                 longitude=round(lon + rng.uniform(-0.15, 0.15), 5),
             )
@@ -217,7 +266,7 @@ def _locations(organization, rng, count):
     return list(Location.objects.filter(organization=organization).order_by("code"))
 
 
-def _engagements(*, organization, rng, executives, cos_for, locations, total, days, now, batch=5000):
+def _engagements(*, organization, rng, executives, cos_for, locations, total, days, now, batch=5000, texts=LEARNINGS):
     """Bulk-insert `total` engagements over the last `days` days, with participants and learnings."""
     zone = zoneinfo.ZoneInfo(organization.time_zone)
     counts = {"engagements": 0, "participants": 0, "learnings": 0}
@@ -272,7 +321,7 @@ def _engagements(*, organization, rng, executives, cos_for, locations, total, da
                     own = minutes if member is leader or rng.random() < 0.8 else max(15, minutes - 60)
                     participants.append(participant_for(engagement, membership=member, minutes=own))
                 for _ in range(_weighted(rng, [(0, 15), (1, 50), (2, 25), (3, 10)])):
-                    kind, text, quote = _learning(rng)
+                    kind, text, quote = _learning(rng, texts)
                     author = leader if not others or rng.random() < 0.6 else rng.choice(others)
                     learnings.append(
                         Learning(
@@ -293,32 +342,39 @@ def _engagements(*, organization, rng, executives, cos_for, locations, total, da
 
 
 @transaction.atomic  # all or nothing: an interrupted first `make run` leaves no half-built organization
-def seed_northwind(*, password, seed=2026, now=None):
-    """The demo organization with its fixed logins. Idempotent."""
-    existing = Organization.objects.filter(slug=DEMO_SLUG).first()
+def seed_northwind(*, password, seed=2026, now=None, content=NORTHWIND):
+    """The demo organization (Northwind, or `content`'s) with its fixed logins. Idempotent."""
+    existing = Organization.objects.filter(slug=content.slug).first()
     if existing is not None:
         return SeedResult(existing, created=False)
-    rng = random.Random(seed)
+    # Another demo beside Northwind draws its own numbers (its client UUIDs must differ from Northwind's).
+    rng = random.Random(seed if content is NORTHWIND else f"{seed}-{content.slug}")
     now = now or timezone.now()
     password_hash = make_password(password)
     with transaction.atomic():
-        organization = Organization.objects.create(name="Northwind Retail", slug=DEMO_SLUG, time_zone=DEMO_TIME_ZONE)
-        people = (
-            [(e, n) for e, n, _ in EXECUTIVES]
-            + [(e, n) for e, n, _, _ in CHIEFS_OF_STAFF]
-            + [(e, n) for e, n, _ in BOARD]
-            + [ADMIN[:2]]
+        organization = Organization.objects.create(
+            name=content.name, slug=content.slug, time_zone=content.time_zone, language=content.language
         )
-        users = _users(people, password_hash)
+        people = (
+            [(e, n) for e, n, _ in content.executives]
+            + [(e, n) for e, n, _, _ in content.chiefs_of_staff]
+            + [(e, n) for e, n, _ in content.board]
+            + [content.admin[:2]]
+        )
+        users = _users(people, password_hash, content.language)
         executives = [
-            Membership(organization=organization, user=users[e], role=Role.EXECUTIVE, title=t) for e, _, t in EXECUTIVES
+            Membership(organization=organization, user=users[e], role=Role.EXECUTIVE, title=t)
+            for e, _, t in content.executives
         ]
         chiefs = [
             Membership(organization=organization, user=users[e], role=Role.CHIEF_OF_STAFF, title=t)
-            for e, _, t, _ in CHIEFS_OF_STAFF
+            for e, _, t, _ in content.chiefs_of_staff
         ]
-        board = [Membership(organization=organization, user=users[e], role=Role.BOARD, title=t) for e, _, t in BOARD]
-        admin = Membership(organization=organization, user=users[ADMIN[0]], role=Role.ADMIN, title=ADMIN[2])
+        board = [
+            Membership(organization=organization, user=users[e], role=Role.BOARD, title=t) for e, _, t in content.board
+        ]
+        admin_email, _, admin_title = content.admin
+        admin = Membership(organization=organization, user=users[admin_email], role=Role.ADMIN, title=admin_title)
         Membership.objects.bulk_create([*executives, *chiefs, *board, admin])
         executives = list(
             Membership.objects.filter(organization=organization, role=Role.EXECUTIVE)
@@ -327,11 +383,11 @@ def seed_northwind(*, password, seed=2026, now=None):
         )
         chiefs = list(Membership.objects.filter(organization=organization, role=Role.CHIEF_OF_STAFF).order_by("pk"))
         cos_for = {}
-        for chief, (_, _, _, supported) in zip(chiefs, CHIEFS_OF_STAFF, strict=True):
+        for chief, (_, _, _, supported) in zip(chiefs, content.chiefs_of_staff, strict=True):
             chief.supports.set([executives[i] for i in supported])
             for i in supported:
                 cos_for.setdefault(executives[i].pk, []).append(chief)
-        locations = _locations(organization, rng, 40)
+        locations = _locations(organization, rng, 40, content)
     # About 18 months, each executive out with customers one to three times a week.
     counts = _engagements(
         organization=organization,
@@ -342,6 +398,7 @@ def seed_northwind(*, password, seed=2026, now=None):
         total=1400,
         days=548,
         now=now,
+        texts=content.learnings,
     )
     rollups.rollups_rebuild(organization=organization)  # the bulk inserts bypassed the services
     return SeedResult(organization, created=True, counts=counts)

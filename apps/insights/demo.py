@@ -8,6 +8,8 @@ reading the learnings in chunks so memory stays bounded.
 """
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -136,6 +138,34 @@ PILOTS = {
 SCORE_MONTHS = 12
 
 
+@dataclass(frozen=True)
+class InsightsContent:
+    """A demo organization's themes, actions and pilots, in its language (what its learnings say)."""
+
+    themes: list  # (name, keywords)
+    actions: list  # as ACTIONS
+    pilots: dict  # action title: as PILOTS
+    description: Callable[[int], str]  # an action's description, from the number of learnings behind it
+    check_in: str  # the note on a done action
+
+
+NORTHWIND = InsightsContent(
+    themes=THEMES,
+    actions=ACTIONS,
+    pilots=PILOTS,
+    description=lambda n: f"Customers raised this on visits: see the {n} learning{pluralize(n)} below.",
+    check_in="Checked in three stores: holding up.",
+)
+
+
+def content_for(organization):
+    if organization.language == "nb":
+        from .demo_nb import NORDVIK
+
+        return NORDVIK
+    return NORTHWIND
+
+
 @transaction.atomic
 def seed_insights(*, organization, seed=2026, now=None):
     """Themes on most learnings, ten actions (some piloted), a year of monthly scores per store.
@@ -151,9 +181,10 @@ def seed_insights(*, organization, seed=2026, now=None):
     )
     if admin is None or not executives:
         return {}
-    themes = {name: services.theme_create(acting=admin, name=name, keywords=kw) for name, kw in THEMES}
+    content = content_for(organization)
+    themes = {name: services.theme_create(acting=admin, name=name, keywords=kw) for name, kw in content.themes}
     links = _confirm_suggested_themes(organization, rng)
-    actions = _actions(organization, themes, executives, today)
+    actions = _actions(organization, themes, executives, today, content)
     scores = _scores(organization, rng, today)
     rollups.theme_months_rebuild(organization=organization)  # the links were bulk-inserted
     rollups.loop_months_rebuild(organization=organization)  # recomputed whole once seeded, like the theme months
@@ -182,9 +213,9 @@ def _confirm_suggested_themes(organization, rng):
     return len(links)
 
 
-def _actions(organization, themes, executives, today):
+def _actions(organization, themes, executives, today, content=NORTHWIND):
     count = 0
-    for index, (title, theme_name, status, due_in, closing, pilot_kind) in enumerate(ACTIONS):
+    for index, (title, theme_name, status, due_in, closing, pilot_kind) in enumerate(content.actions):
         owner = executives[index % len(executives)]
         # The customers' own words make the chain worth reading: prefer learnings with a quote.
         learnings = list(
@@ -200,15 +231,13 @@ def _actions(organization, themes, executives, today):
             title=title,
             owner=owner,
             due_on=due_on,
-            description=(
-                f"Customers raised this on visits: see the {len(learnings)} learning{pluralize(len(learnings))} below."
-            ),
+            description=content.description(len(learnings)),
             learnings=learnings,
             today=created_on,
         )
         count += 1
         if pilot_kind:
-            _pilot(owner, action, pilot_kind, today)
+            _pilot(owner, action, pilot_kind, today, content.pilots)
         if status == ActionStatus.IN_PROGRESS:
             services.action_set_status(acting=owner, action=action, status=status)
         elif status == ActionStatus.DONE:
@@ -216,7 +245,7 @@ def _actions(organization, themes, executives, today):
         elif status == ActionStatus.DROPPED:
             services.action_set_status(acting=owner, action=action, status=status, reason=closing)
         if status == ActionStatus.DONE:
-            services.action_note_add(acting=owner, action=action, text="Checked in three stores: holding up.")
+            services.action_note_add(acting=owner, action=action, text=content.check_in)
         _backdate(action, created_on, due_on)
     return count
 
@@ -232,8 +261,8 @@ def _backdate(action, created_on, due_on):
     Action.objects.filter(pk=action.pk).update(**fields)
 
 
-def _pilot(owner, action, kind, today):
-    change, hypothesis, metric, baseline, result, notes = PILOTS[action.title]
+def _pilot(owner, action, kind, today, pilots=PILOTS):
+    change, hypothesis, metric, baseline, result, notes = pilots[action.title]
     locations = list(Location.objects.for_organization(action.organization).order_by("pk")[:3])
     running = kind == "running"
     starts_on = today - timedelta(days=14 if running else 70)

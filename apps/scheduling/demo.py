@@ -25,6 +25,18 @@ PLANS = [
     ("store_visit", 4, time(14, 0), 60, "Friday store visit"),
 ]
 
+# The same plans for Nordvik Dagligvare, the Norwegian demo organization
+PLANS_NB = [
+    ("store_visit", 0, time(9, 0), 90, "Butikkrunde mandag"),
+    ("front_line_shift", 2, time(7, 30), 240, "Morgenvakt med butikkteamet"),
+    ("customer_call", 1, time(16, 0), 30, "Samtaler med kunder som har klaget"),
+    ("focus_group", 3, time(18, 0), 120, "Fokusgruppe med kunder"),
+    ("incognito_visit", 4, time(12, 0), 45, "Anonymt besøk i lunsjen"),
+    ("store_visit", 1, time(10, 0), 60, "Butikkbesøk i regionen"),
+    ("customer_call", 3, time(9, 30), 30, "Samtaler med kunderådet"),
+    ("store_visit", 4, time(14, 0), 60, "Butikkbesøk fredag"),
+]
+
 
 @transaction.atomic
 def seed_schedule(*, organization, seed=2026, now=None):
@@ -53,8 +65,9 @@ def seed_schedule(*, organization, seed=2026, now=None):
                 leader=executives[0],
             )
     start_of_history = now - timedelta(weeks=8)
+    plans = PLANS_NB if organization.language == "nb" else PLANS
     for index, leader in enumerate(executives):
-        kind, weekday, at, minutes, title = PLANS[index % len(PLANS)]
+        kind, weekday, at, minutes, title = plans[index % len(plans)]
         chief = Membership.objects.filter(supports=leader, role=Role.CHIEF_OF_STAFF).first()
         first_day = today - timedelta(weeks=8)
         first_day += timedelta(days=(weekday - first_day.weekday()) % 7)
