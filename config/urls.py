@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("sw.js", service_worker, name="service_worker"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher before login
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("org/", include("apps.organizations.urls")),

@@ -69,6 +69,11 @@ class Membership(BaseModel):
         return self.user.time_zone or self.organization.time_zone
 
     @property
+    def language(self):
+        """Their own language if they chose one, else their organization's: what Gemba shows and sends them."""
+        return self.user.language or self.organization.language
+
+    @property
     def is_executive(self):
         return self.role == Role.EXECUTIVE
 
