@@ -1,12 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from apps.core.views import healthz, service_worker
 from apps.engagements.views import home
 
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Gemba administration"
+admin.site.site_header = gettext_lazy("Gemba administration")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from .formatting import when
 
 EARLIEST_DATE = date(2000, 1, 1)
 
@@ -29,11 +32,11 @@ def resolve(bound):
 
 
 def day_label(day):
-    return f"{day.day} {day:%b %Y}"
+    return when(day, "date")
 
 
 def range_message(first, last):
-    return f"Enter a date from {day_label(first)} to {day_label(last)}."
+    return gettext("Enter a date from %(first)s to %(last)s.") % {"first": day_label(first), "last": day_label(last)}
 
 
 def out_of_bounds(day, *, first=EARLIEST_DATE, last=FIVE_YEARS_AHEAD):

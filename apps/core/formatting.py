@@ -58,4 +58,3 @@ def minutes(total):
     if whole_hours:
         return hours(whole_hours)
     return gettext("%(minutes)s min") % {"minutes": rest}
-

@@ -3,9 +3,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
-from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .dates import EARLIEST_DATE, FIVE_YEARS_AHEAD, day_label, resolve
+from .formatting import when
 
 
 def add_service_errors(form, error: ValidationError):
@@ -121,8 +122,8 @@ class DateField(_Bounded, forms.DateField):
 
     widget = DateInput
     default_error_messages = {
-        "too_early": "Enter a date from %(first)s to %(last)s.",
-        "too_late": "Enter a date from %(first)s to %(last)s.",
+        "too_early": gettext_lazy("Enter a date from %(first)s to %(last)s."),
+        "too_late": gettext_lazy("Enter a date from %(first)s to %(last)s."),
     }
 
     def __init__(self, *, first=EARLIEST_DATE, last=FIVE_YEARS_AHEAD, **kwargs):
@@ -138,14 +139,13 @@ class DateTimeField(_Bounded, forms.DateTimeField):
 
     widget = DateTimeLocalInput
     default_error_messages = {
-        "too_early": "Enter a time from %(first)s to %(last)s.",
-        "too_late": "Enter a time from %(first)s to %(last)s.",
+        "too_early": gettext_lazy("Enter a time from %(first)s to %(last)s."),
+        "too_late": gettext_lazy("Enter a time from %(first)s to %(last)s."),
     }
 
     @staticmethod
     def label_of(moment):
-        local = timezone.localtime(moment)
-        return f"{day_label(local)} {local:%H:%M}"
+        return when(moment, "datetime")
 
 
 class TimeField(forms.TimeField):
@@ -161,7 +161,10 @@ class IntegerField(forms.IntegerField):
         return whole_number(str(value), self.error_messages["invalid"])
 
 
-def whole_number(text, message="Enter a whole number."):
+NOT_A_WHOLE_NUMBER = gettext_lazy("Enter a whole number.")
+
+
+def whole_number(text, message=NOT_A_WHOLE_NUMBER):
     """`text` as an int if it is a number without a fractional part (exponents as a number input allows)."""
     text = text.strip()
     try:

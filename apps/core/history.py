@@ -15,14 +15,19 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+
+from .formatting import when
 
 # Bookkeeping, not something a reader changed.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "organization", "client_uuid"})
-ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
-SYSTEM = "System"
+ACTIONS = {
+    "+": pgettext_lazy("history", "Created"),
+    "~": pgettext_lazy("history", "Changed"),
+    "-": pgettext_lazy("history", "Deleted"),
+}
+SYSTEM = gettext_lazy("System")
 EMPTY = "—"
 
 
@@ -117,14 +122,18 @@ def _m2m_changes(records, m2m_fields):
         named = target._base_manager.in_bulk({pk for _, added, removed in pairs for pk in added | removed})
         label = capfirst(m2m_field.verbose_name)
         for history_id, added, removed in pairs:
-            old = f"removed: {_names(named, removed)}" if removed else EMPTY
-            new = f"added: {_names(named, added)}" if added else EMPTY
+            old = gettext("removed: %(names)s") % {"names": _names(named, removed)} if removed else EMPTY
+            new = gettext("added: %(names)s") % {"names": _names(named, added)} if added else EMPTY
             out.setdefault(history_id, []).append(Change(label, old, new))
     return out
 
 
 def _names(objects, pks):
-    return "; ".join(str(objects[pk])[:80] if pk in objects else f"#{pk} (deleted)" for pk in sorted(pks))
+    return "; ".join(str(objects[pk])[:80] if pk in objects else _deleted(pk) for pk in sorted(pks))
+
+
+def _deleted(pk):
+    return gettext("#%(id)s (deleted)") % {"id": pk}
 
 
 def _who(user):
@@ -155,15 +164,15 @@ def _display(model_field, value, related):
         return EMPTY
     if model_field.is_relation and model_field.many_to_one:
         obj = related.get(model_field.related_model, {}).get(value)
-        return str(obj) if obj is not None else f"#{value} (deleted)"
+        return str(obj) if obj is not None else _deleted(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j M Y, H:i")
+        return when(value, "datetime")
     if isinstance(value, date):
-        return date_format(value, "j M Y")
+        return when(value, "date")
     if isinstance(model_field, models.DecimalField):
         return f"{value:f}"
     return str(value)

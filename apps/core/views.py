@@ -1,9 +1,11 @@
+import json
 import logging
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control, never_cache
 from kombu import Connection
 
@@ -56,7 +58,12 @@ def service_worker(request):
     path = finders.find("js/sw.js")
     if path is None:
         raise Http404
-    with open(path, "rb") as handle:
-        response = HttpResponse(handle.read(), content_type="application/javascript")
+    with open(path, encoding="utf-8") as handle:
+        script = handle.read()
+    # The offline page speaks the person's language. A changed language changes the script's bytes, which
+    # is what makes the browser install the new worker.
+    offline = gettext("You are offline and this page was not saved on this phone.")
+    script = script.replace('"__OFFLINE_TEXT__"', json.dumps(offline, ensure_ascii=False))
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -35,13 +35,19 @@
     return note;
   }
 
+  // Texts in the page's language, written by base.html: {name} placeholders are filled in here.
+  function text(name, values) {
+    var template = (document.body && document.body.getAttribute("data-text-" + name)) || "";
+    return template.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? values[key] : whole; });
+  }
+
   function checkLimit(field) {
     var max = parseInt(field.getAttribute("data-max"), 10);
     if (!max) return;
     var over = field.value.length - max;
-    var text = over > 0 ? over + (over === 1 ? " character" : " characters") + " over the limit of " + max + "." : "";
+    var message = over > 0 ? text(over === 1 ? "over-one" : "over-other", { over: over, max: max }) : "";
     var note = limitNote(field);
-    if (note.textContent !== text) note.textContent = text;
+    if (note.textContent !== message) note.textContent = message;
   }
 
   function checkLimits(root) {
@@ -115,10 +121,9 @@
     var box = document.getElementById("outbox-status");
     if (!box) return;
     if (!count && !rejected) { box.classList.add("d-none"); box.textContent = ""; return; }
-    var text = count ? count + (count === 1 ? " entry is" : " entries are") +
-      " saved on this phone and will be sent when there is signal." : "";
-    if (rejected) text += " " + rejected;
-    box.textContent = text.trim();
+    var message = count ? text(count === 1 ? "outbox-one" : "outbox-other", { count: count }) : "";
+    if (rejected) message += " " + rejected;
+    box.textContent = message.trim();
     box.classList.remove("d-none");
   }
 
@@ -168,13 +173,14 @@
             }
             if (response.status === 422) {
               // Refused for good (the entry itself is invalid): say so rather than retry forever.
-              rejected = "An entry saved offline on " + entry.savedAt.slice(0, 10) +
-                " was refused by the server; please log it again.";
+              var day = new Date(entry.savedAt).toLocaleDateString(document.documentElement.lang || undefined,
+                                                                  { day: "numeric", month: "short", year: "numeric" });
+              rejected = text("refused", { day: day });
               return withStore("readwrite", function (store) { store.delete(entry.id); });
             }
             if (response.status === 403) {
               // A stale security token or a changed role: keep it; a fresh page or login may fix it.
-              rejected = "An entry saved offline could not be sent yet: reload the page or log in again.";
+              rejected = text("not-sent", {});
             }
             // Logged out (a redirect) or a server hiccup: keep it for the next try.
           }).catch(function () { /* still no signal */ });

@@ -1,7 +1,9 @@
 // Gemba service worker: the log page and static files stay available without signal.
 // Served at /sw.js so that its scope is the whole site. Bump VERSION when this file changes.
-const VERSION = "gemba-v2";
+const VERSION = "gemba-v3";
 const LOG_PAGE = "/log/";
+// Filled in, in the person's language, by the view that serves this file (apps/core/views.py).
+const OFFLINE_TEXT = "__OFFLINE_TEXT__";
 const HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
 
 self.addEventListener("install", (event) => {
@@ -62,7 +64,7 @@ self.addEventListener("fetch", (event) => {
         return response;
       }).catch(() =>
         caches.open(VERSION).then((cache) => cache.match(request).then((hit) => hit || cache.match(LOG_PAGE)))
-          .then((hit) => hit || new Response("You are offline and this page was not saved on this phone.", {
+          .then((hit) => hit || new Response(OFFLINE_TEXT, {
             status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
           }))
       )

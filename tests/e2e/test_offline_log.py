@@ -52,9 +52,17 @@ def test_service_worker_is_served_from_the_root_with_scope_header(client):
     response = client.get("/sw.js")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/javascript"
+    assert response["Content-Type"] == "application/javascript; charset=utf-8"
     assert response["Service-Worker-Allowed"] == "/"
     assert b'self.addEventListener("fetch"' in response.content
+    assert 'const OFFLINE_TEXT = "You are offline and this page was not saved on this phone.";' in response.text
+
+
+def test_service_worker_s_offline_page_is_in_the_person_s_language(client):
+    response = client.get("/sw.js", headers={"accept-language": "nb"})
+
+    assert 'const OFFLINE_TEXT = "Du er uten nett, og denne siden er ikke lagret på telefonen.";' in response.text
+    assert "__OFFLINE_TEXT__" not in response.text
 
 
 def test_two_entries_logged_on_the_cached_page_offline_both_arrive(live_server, demo, phone):
