@@ -29,7 +29,13 @@ from .models import (
 from .permissions import OWNER_ROLES
 from .rollups import loop_figures
 
-SEARCH_CONFIG = "english"
+# PostgreSQL's text search configuration for an organization's language (its learnings are written in it).
+SEARCH_CONFIGS = {"en": "english", "nb": "norwegian"}
+DEFAULT_SEARCH_CONFIG = "english"
+# Snowball's Norwegian stemmer leaves short words whole ("køen" stays "køen", not "kø"): for Norwegian each
+# word of the search also matches as the start of a word ("kø" finds "køen" and "køer").
+PREFIX_CONFIGS = frozenset({"norwegian"})
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 EXAMPLE_CANDIDATES = 50
 
 
@@ -175,12 +181,34 @@ def _learnings(organization):
     )
 
 
-def _search(qs, q):
-    """PostgreSQL full-text search (stemmed, ranked); on SQLite every word must appear in text or quote."""
+def search_config(organization):
+    return SEARCH_CONFIGS.get(organization.language, DEFAULT_SEARCH_CONFIG)
+
+
+def _prefix_query(q, config):
+    """Each word of `q` as a word's start (`kø:*`), "-word" excluded, or None if no word is left. Only \\w
+    characters reach to_tsquery, so no input can make its syntax fail."""
+    wanted, unwanted = [], []
+    for word in q.split():
+        tokens = _TOKEN.findall(word)
+        (unwanted if word.startswith("-") else wanted).extend(tokens)
+    if not wanted:
+        return None
+    terms = [f"{token}:*" for token in wanted] + [f"!{token}" for token in unwanted]
+    return SearchQuery(" & ".join(terms), search_type="raw", config=config)
+
+
+def _search(qs, q, config=DEFAULT_SEARCH_CONFIG):
+    """PostgreSQL full-text search (stemmed, ranked) in the organization's language; on SQLite every word must
+    appear in text or quote."""
     if connection.vendor == "postgresql":
-        # The same expression as the GIN index `learning_search_idx` (insights migration 0002), so it is used.
-        vector = SearchVector("text", "quote", config=SEARCH_CONFIG)
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        # The same expression as the GIN indexes on learnings (insights migrations 0002 and 0005: one per
+        # configuration), so one of them is used.
+        vector = SearchVector("text", "quote", config=config)
+        query = SearchQuery(q, search_type="websearch", config=config)
+        prefix = _prefix_query(q, config) if config in PREFIX_CONFIGS else None
+        if prefix is not None:
+            query = query | prefix
         # Match with @@ (filter on the annotated vector), not rank > 0: ts_rank is not a match test (it gives 1e-20
         # to a document matching no word of a multi-word query, and ignores "-word").
         return (
@@ -235,7 +263,7 @@ def learning_feed(
         qs = qs.filter(engagement__started_at__lt=end)
     qs = qs.order_by("-engagement__started_at", "-id")
     q = " ".join(str(q).split())
-    return _search(qs, q) if q else qs
+    return _search(qs, q, search_config(organization)) if q else qs
 
 
 def recent_learnings(*, author, limit=5):
