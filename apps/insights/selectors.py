@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.engagements.models import Learning, LocationMonth
-from apps.organizations.models import Location, Membership
+from apps.organizations.models import Location, Membership, Organization
 
 from .models import (
     CLOSED_STATUSES,
@@ -182,7 +182,12 @@ def _learnings(organization):
 
 
 def search_config(organization):
-    return SEARCH_CONFIGS.get(organization.language, DEFAULT_SEARCH_CONFIG)
+    """The configuration for an organization (or its id: one small query, only when searching)."""
+    if isinstance(organization, Organization):
+        language = organization.language
+    else:
+        language = Organization.objects.filter(pk=organization).values_list("language", flat=True).first()
+    return SEARCH_CONFIGS.get(language, DEFAULT_SEARCH_CONFIG)
 
 
 def _prefix_query(q, config):

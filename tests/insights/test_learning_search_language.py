@@ -77,6 +77,16 @@ def test_an_english_organization_searches_in_english():
     assert _found(organization, by_pk, "køen") == ["norwegian"]
 
 
+def test_the_language_is_read_from_an_organization_or_its_id():
+    # given
+    organization, by_pk = _learnings("nb", NORWEGIAN)
+
+    # then
+    assert selectors.search_config(organization) == selectors.search_config(organization.pk) == "norwegian"
+    found = selectors.learning_feed(organization=organization.pk, q="kø kasse")
+    assert sorted(by_pk[learning.pk] for learning in found) == ["queue", "queues"]
+
+
 @pytest.mark.parametrize("q", ["kø:* & !(", "'\\", "&&& |||", "-", "--kø", "kø_kasse", "(((", "ø:*|"])
 def test_norwegian_search_takes_any_input(q):
     # given
