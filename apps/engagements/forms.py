@@ -337,7 +337,9 @@ class LearningEditForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind of learning"), choices=LearningKind.choices, initial=LearningKind.OBSERVATION
     )
-    text = forms.CharField(label=gettext_lazy("What was learned"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=gettext_lazy("What was learned"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     quote = forms.CharField(
         label=gettext_lazy("Customer's own words (optional)"),
         required=False,

@@ -79,7 +79,9 @@ def normalize_rule(text):
     except (ValueError, TypeError, KeyError) as exc:
         raise ValidationError({"rrule": gettext("This is not a valid RRULE (%(error)s).") % {"error": exc}}) from exc
     if getattr(parsed, "_freq", None) not in ALLOWED_FREQUENCIES:
-        raise ValidationError({"rrule": gettext("Customer time repeats at most daily: use DAILY, WEEKLY, MONTHLY or YEARLY.")})
+        raise ValidationError(
+            {"rrule": gettext("Customer time repeats at most daily: use DAILY, WEEKLY, MONTHLY or YEARLY.")}
+        )
     if "UNTIL=" in rule.upper():
         raise ValidationError({"rrule": gettext("Leave UNTIL out of the rule; use the plan's end date instead.")})
     return rule.upper()

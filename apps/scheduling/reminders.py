@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.core import formatting
-
 from apps.notifications import selectors as notification_selectors
 from apps.notifications import services as notification_services
 from apps.notifications.models import ReminderKind
@@ -44,7 +43,9 @@ def plan_audience(plan):
 
 def _supporters(leader):
     """The active chiefs of staff who support `leader`."""
-    return Membership.objects.filter(supports=leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related("user", "organization")
+    return Membership.objects.filter(supports=leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related(
+        "user", "organization"
+    )
 
 
 def session_reminders_sync(session, *, now=None, audience=None):
