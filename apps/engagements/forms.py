@@ -4,7 +4,11 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from apps.core import formatting
 from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
 
@@ -12,21 +16,35 @@ from .models import EARLIEST_START, KINDS_AT_A_LOCATION, MAX_MINUTES, MAX_START_
 
 DURATION_PRESETS = [15, 30, 60, 90, 120]
 KIND_CHIP_LABELS = [
-    (Kind.STORE_VISIT, "Store visit"),
-    (Kind.INCOGNITO_VISIT, "Incognito visit"),
-    (Kind.FOCUS_GROUP, "Focus group"),
-    (Kind.RETAIL_SAFARI, "Retail safari"),
-    (Kind.CUSTOMER_CALL, "Customer call"),
-    (Kind.ADVISORY_BOARD, "Advisory board"),
-    (Kind.FRONT_LINE_SHIFT, "Front-line shift"),
-    (Kind.COMPLAINT_FOLLOW_UP, "Complaint"),
-    (Kind.OTHER, "Other"),
+    (Kind.STORE_VISIT, gettext_lazy("Store visit")),
+    (Kind.INCOGNITO_VISIT, gettext_lazy("Incognito visit")),
+    (Kind.FOCUS_GROUP, gettext_lazy("Focus group")),
+    (Kind.RETAIL_SAFARI, gettext_lazy("Retail safari")),
+    (Kind.CUSTOMER_CALL, gettext_lazy("Customer call")),
+    (Kind.ADVISORY_BOARD, gettext_lazy("Advisory board")),
+    (Kind.FRONT_LINE_SHIFT, gettext_lazy("Front-line shift")),
+    (Kind.COMPLAINT_FOLLOW_UP, gettext_lazy("Complaint")),
+    (Kind.OTHER, gettext_lazy("Other")),
 ]
 DATETIME_LOCAL = core_forms.ISO_DATETIME_LOCAL
 START_MESSAGES = {
-    "too_early": "Enter a start from the year 2000 on.",
-    "too_late": "The start can be at most one day in the future.",
+    "too_early": gettext_lazy("Enter a start from the year 2000 on."),
+    "too_late": gettext_lazy("The start can be at most one day in the future."),
 }
+
+
+MINUTES_MESSAGES = {
+    "min_value": gettext_lazy("Enter between 1 and 1440 minutes."),
+    "max_value": gettext_lazy("Enter between 1 and 1440 minutes (a day at most)."),
+}
+
+
+def _duration_label(minutes):
+    """A preset's chip: "15 min", "1 h", "1 h 30 min" in the active language."""
+    return formatting.minutes(minutes)
+
+
+duration_label = lazy(_duration_label, str)
 
 
 def latest_start():
@@ -62,12 +80,13 @@ class LeadersField(forms.ModelMultipleChoiceField):
 def location_choices(recent, rows):
     """Recently used first, then every location grouped by region (a native select, thumb-friendly). `recent` are
     (pk, label) pairs; `rows` (pk, name, code, region name) in the menu's order."""
-    choices = [("", "— No location (call, online) —")]
+    choices = [("", _("— No location (call, online) —"))]
     if recent:
-        choices.append(("Recently used", recent))
+        choices.append((_("Recently used"), recent))
     groups = {}
+    no_region = _("No region")
     for pk, name, code, region in rows:
-        groups.setdefault("No region" if region is None else region, []).append((pk, _label(name, code)))
+        groups.setdefault(no_region if region is None else region, []).append((pk, _label(name, code)))
     choices.extend(groups.items())
     return choices
 
@@ -81,33 +100,27 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
 
     # Short labels keep the nine kinds in three rows of thumb-sized chips on a phone.
     kind = forms.ChoiceField(
-        label="What", choices=KIND_CHIP_LABELS, widget=forms.RadioSelect(attrs={"class": "btn-check"})
+        label=gettext_lazy("What"), choices=KIND_CHIP_LABELS, widget=forms.RadioSelect(attrs={"class": "btn-check"})
     )
-    location = LocationChoiceField(label="Where", queryset=None, required=False)
+    location = LocationChoiceField(label=gettext_lazy("Where"), queryset=None, required=False)
     duration = forms.TypedChoiceField(
-        label="How long",
-        choices=[
-            (str(m), f"{m} min" if m < 60 else f"{m // 60} h" + (" 30" if m % 60 else "")) for m in DURATION_PRESETS
-        ]
-        + [("custom", "Other")],
+        label=gettext_lazy("How long"),
+        choices=[(str(m), duration_label(m)) for m in DURATION_PRESETS] + [("custom", gettext_lazy("Other"))],
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         initial="30",
         # Typed minutes alone are enough (the "Other" choice is implied), so no preset is required.
         required=False,
     )
     duration_custom = core_forms.IntegerField(
-        label="Minutes",
+        label=gettext_lazy("Minutes"),
         required=False,
         min_value=1,
         max_value=MAX_MINUTES,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "Other min"}),
-        error_messages={
-            "min_value": "Enter between 1 and 1440 minutes.",
-            "max_value": "Enter between 1 and 1440 minutes (a day at most).",
-        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": gettext_lazy("Other min")}),
+        error_messages=MINUTES_MESSAGES,
     )
     started_at = core_forms.DateTimeField(
-        label="Started",
+        label=gettext_lazy("Started"),
         first=EARLIEST_START,
         last=latest_start,
         # No max for the picker: the service worker keeps this page for days, and a max from then would
@@ -117,25 +130,25 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
     customer_type = forms.ChoiceField(
-        label="Customers",
+        label=gettext_lazy("Customers"),
         choices=CustomerType.choices,
         initial=CustomerType.EXTERNAL,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     customers_met = core_forms.IntegerField(
-        label="Customers met",
+        label=gettext_lazy("Customers met"),
         required=False,
         min_value=0,
         max_value=100000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     participants = LeadersField(
-        label="Also there (other leaders)",
+        label=gettext_lazy("Also there (other leaders)"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def setup_choices(self, *, participants, locations, recent_locations=(), menus=None):
         """`locations` and `participants` are selector querysets (what a choice is checked against); the location
@@ -178,9 +191,9 @@ class EngagementFieldsMixin(BootstrapMixin, forms.Form):
         elif preset and preset != "custom":
             cleaned["duration_minutes"] = int(preset)
         elif "duration_custom" not in self.errors and "duration" not in self.errors:
-            self.add_error("duration_custom", "Enter the number of minutes.")
+            self.add_error("duration_custom", _("Enter the number of minutes."))
         if cleaned.get("kind") in KINDS_AT_A_LOCATION and not cleaned.get("location") and "location" not in self.errors:
-            self.add_error("location", "Choose where this happened.")
+            self.add_error("location", _("Choose where this happened."))
         return cleaned
 
 
@@ -188,25 +201,25 @@ class QuickLogForm(EngagementFieldsMixin):
     client_uuid = forms.UUIDField(
         widget=forms.HiddenInput,
         error_messages={
-            "required": "This form is out of date; reload the page and log again.",
-            "invalid": "This form is out of date; reload the page and log again.",
+            "required": gettext_lazy("This form is out of date; reload the page and log again."),
+            "invalid": gettext_lazy("This form is out of date; reload the page and log again."),
         },
     )
-    leader = LeaderChoiceField(label="For", queryset=None, empty_label=None)
+    leader = LeaderChoiceField(label=gettext_lazy("For"), queryset=None, empty_label=None)
     learning_kind = forms.ChoiceField(
-        label="What kind of learning",
+        label=gettext_lazy("What kind of learning"),
         choices=LearningKind.choices,
         initial=LearningKind.OBSERVATION,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
     )
     learning_text = forms.CharField(
-        label="What did you learn?",
+        label=gettext_lazy("What did you learn?"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What customers told you, what you saw…"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": gettext_lazy("What customers told you, what you saw…")}),
     )
     learning_quote = forms.CharField(
-        label="Customer's own words (optional)",
+        label=gettext_lazy("Customer's own words (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "“…”"}),
@@ -250,7 +263,7 @@ class QuickLogForm(EngagementFieldsMixin):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("learning_quote") and not cleaned.get("learning_text"):
-            self.add_error("learning_text", "Add what you learned from this quote.")
+            self.add_error("learning_text", _("Add what you learned from this quote."))
         return cleaned
 
     def engagement_fields(self):
@@ -321,10 +334,14 @@ class EngagementEditForm(EngagementFieldsMixin):
 
 
 class LearningEditForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(choices=LearningKind.choices, initial=LearningKind.OBSERVATION)
-    text = forms.CharField(label="What was learned", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of learning"), choices=LearningKind.choices, initial=LearningKind.OBSERVATION
+    )
+    text = forms.CharField(
+        label=gettext_lazy("What was learned"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     quote = forms.CharField(
-        label="Customer's own words (optional)",
+        label=gettext_lazy("Customer's own words (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -334,7 +351,7 @@ class LearningEditForm(BootstrapMixin, forms.Form):
 class LearningForm(LearningEditForm):
     """A new learning: the edit fields plus whose learning it is (hidden when only one is possible)."""
 
-    author = LeaderChoiceField(label="Whose learning", queryset=None, empty_label=None)
+    author = LeaderChoiceField(label=gettext_lazy("Whose learning"), queryset=None, empty_label=None)
     field_order = ["author", "kind", "text", "quote"]
 
     def __init__(self, *args, authors, **kwargs):
@@ -347,26 +364,23 @@ class LearningForm(LearningEditForm):
 
 class MinutesForm(BootstrapMixin, forms.Form):
     minutes = core_forms.IntegerField(
-        label="Your minutes",
+        label=gettext_lazy("Your minutes"),
         min_value=1,
         max_value=MAX_MINUTES,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "min_value": "Enter between 1 and 1440 minutes.",
-            "max_value": "Enter between 1 and 1440 minutes (a day at most).",
-        },
+        error_messages=MINUTES_MESSAGES,
     )
 
 
 PERIODS = [
-    ("", "Any time"),
-    ("week", "This week"),
-    ("month", "This month"),
-    ("quarter", "This quarter"),
-    ("30d", "Last 30 days"),
-    ("90d", "Last 90 days"),
-    ("year", "Last 12 months"),
-    ("custom", "Between dates"),
+    ("", gettext_lazy("Any time")),
+    ("week", gettext_lazy("This week")),
+    ("month", gettext_lazy("This month")),
+    ("quarter", gettext_lazy("This quarter")),
+    ("30d", gettext_lazy("Last 30 days")),
+    ("90d", gettext_lazy("Last 90 days")),
+    ("year", gettext_lazy("Last 12 months")),
+    ("custom", gettext_lazy("Between dates")),
 ]
 
 
@@ -374,18 +388,26 @@ FEED_FIRST_DAY, FEED_LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 FEED_BOUNDS = {
     "first": FEED_FIRST_DAY,
     "last": FEED_LAST_DAY,
-    "error_messages": dict.fromkeys(("too_early", "too_late"), "Enter a date between 2000 and 2100."),
+    "error_messages": dict.fromkeys(("too_early", "too_late"), gettext_lazy("Enter a date between 2000 and 2100.")),
 }
 
 
 class FeedFilterForm(BootstrapMixin, forms.Form):
-    leader = LeaderChoiceField(queryset=None, required=False, empty_label="All leaders")
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
-    region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
-    location = LocationChoiceField(queryset=None, required=False, empty_label="All locations")
-    period = forms.ChoiceField(choices=PERIODS, required=False)
-    start = core_forms.DateField(label="From", required=False, **FEED_BOUNDS)
-    end = core_forms.DateField(label="To", required=False, **FEED_BOUNDS)
+    leader = LeaderChoiceField(
+        label=gettext_lazy("Leader"), queryset=None, required=False, empty_label=gettext_lazy("All leaders")
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=[("", gettext_lazy("All kinds")), *Kind.choices], required=False
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"), queryset=None, required=False, empty_label=gettext_lazy("All regions")
+    )
+    location = LocationChoiceField(
+        label=gettext_lazy("Location"), queryset=None, required=False, empty_label=gettext_lazy("All locations")
+    )
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=PERIODS, required=False)
+    start = core_forms.DateField(label=pgettext_lazy("start of a period", "From"), required=False, **FEED_BOUNDS)
+    end = core_forms.DateField(label=pgettext_lazy("end of a period", "To"), required=False, **FEED_BOUNDS)
 
     def __init__(self, *args, executives, regions, locations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -397,5 +419,5 @@ class FeedFilterForm(BootstrapMixin, forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import BaseModel, OrganizationQuerySet
@@ -16,15 +17,15 @@ EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class Kind(models.TextChoices):
-    STORE_VISIT = "store_visit", "Store visit"
-    INCOGNITO_VISIT = "incognito_visit", "Incognito store visit"
-    FOCUS_GROUP = "focus_group", "Focus group"
-    RETAIL_SAFARI = "retail_safari", "Retail safari"
-    CUSTOMER_CALL = "customer_call", "Customer call"
-    ADVISORY_BOARD = "advisory_board", "Customer advisory board"
-    FRONT_LINE_SHIFT = "front_line_shift", "Front-line shift"
-    COMPLAINT_FOLLOW_UP = "complaint_follow_up", "Complaint follow-up"
-    OTHER = "other", "Other"
+    STORE_VISIT = "store_visit", _("Store visit")
+    INCOGNITO_VISIT = "incognito_visit", _("Incognito store visit")
+    FOCUS_GROUP = "focus_group", _("Focus group")
+    RETAIL_SAFARI = "retail_safari", _("Retail safari")
+    CUSTOMER_CALL = "customer_call", _("Customer call")
+    ADVISORY_BOARD = "advisory_board", _("Customer advisory board")
+    FRONT_LINE_SHIFT = "front_line_shift", _("Front-line shift")
+    COMPLAINT_FOLLOW_UP = "complaint_follow_up", _("Complaint follow-up")
+    OTHER = "other", _("Other")
 
 
 # Kinds that happen at a place; the others (a call) need no location.
@@ -41,16 +42,16 @@ CUSTOMER_FACING_KINDS = frozenset(Kind.values) - {Kind.OTHER}
 
 
 class CustomerType(models.TextChoices):
-    EXTERNAL = "external", "External customers"
-    INTERNAL = "internal", "Internal customers (colleagues)"
+    EXTERNAL = "external", _("External customers")
+    INTERNAL = "internal", _("Internal customers (colleagues)")
 
 
 class LearningKind(models.TextChoices):
-    PAIN_POINT = "pain_point", "Pain point"
-    PRAISE = "praise", "Praise"
-    IDEA = "idea", "Idea"
-    OBSERVATION = "observation", "Observation"
-    COMPETITOR = "competitor", "Competitor"
+    PAIN_POINT = "pain_point", _("Pain point")
+    PRAISE = "praise", _("Praise")
+    IDEA = "idea", _("Idea")
+    OBSERVATION = "observation", _("Observation")
+    COMPETITOR = "competitor", _("Competitor")
 
 
 class Engagement(BaseModel):

@@ -7,6 +7,7 @@ Engagements and learnings keep a change history: every save/delete here names wh
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.core.history import with_history_user
 from apps.organizations.models import Role
@@ -22,17 +23,17 @@ def _validate_common(*, organization, kind, started_at, location, participants, 
     they have since left or changed role (editing an old entry must not erase their credit)."""
     errors = {}
     if started_at is not None and started_at > timezone.now() + MAX_START_AHEAD:
-        errors["started_at"] = "The start can be at most one day in the future."
+        errors["started_at"] = gettext("The start can be at most one day in the future.")
     elif started_at is not None and started_at < EARLIEST_START:
-        errors["started_at"] = "Enter a start from the year 2000 on."
+        errors["started_at"] = gettext("Enter a start from the year 2000 on.")
     if location is not None and location.organization_id != organization.pk:
-        errors["location"] = "Choose a location of your organization."
+        errors["location"] = gettext("Choose a location of your organization.")
     elif location is None and kind in KINDS_AT_A_LOCATION:
-        errors["location"] = "Choose where this happened."
+        errors["location"] = gettext("Choose where this happened.")
     for member in participants:
         still_eligible = member.role == Role.EXECUTIVE and member.is_active
         if member.organization_id != organization.pk or not (still_eligible or member.pk in already_in):
-            errors["participants"] = "Participants must be executives of your organization."
+            errors["participants"] = gettext("Participants must be executives of your organization.")
     if errors:
         raise ValidationError(errors)
 
@@ -53,7 +54,7 @@ def _existing_for_uuid(*, logged_by, client_uuid):
         return None
     if existing.organization_id != logged_by.organization_id or existing.logged_by_id != logged_by.pk:
         # Only the same person's replay finds the row; anyone else's reuse of the UUID is refused.
-        raise ValidationError({"client_uuid": "This form was already used elsewhere; reload the page."})
+        raise ValidationError({"client_uuid": gettext("This form was already used elsewhere; reload the page.")})
     return existing
 
 
@@ -98,7 +99,7 @@ def engagement_create(
     others = _distinct_others(other_participants, leader_id=leader.pk)
     try:
         if not (can_act_for(logged_by, leader) and leader.role == Role.EXECUTIVE and leader.is_active):
-            raise PermissionDenied("You can log customer time only for yourself or executives you support.")
+            raise PermissionDenied(gettext("You can log customer time only for yourself or executives you support."))
         _validate_common(
             organization=organization, kind=kind, started_at=started_at, location=location, participants=others
         )
@@ -155,7 +156,7 @@ def engagement_create(
 def engagement_update(*, engagement, acting, participants=None, **fields):
     """Change an engagement. `participants` (other leaders) replaces the co-participants when given."""
     if not can_edit_engagement(acting, engagement):
-        raise PermissionDenied("You cannot change this entry.")
+        raise PermissionDenied(gettext("You cannot change this entry."))
     organization = engagement.organization
     others = None if participants is None else _distinct_others(participants, leader_id=engagement.leader_id)
     _validate_common(
@@ -195,7 +196,7 @@ def engagement_update(*, engagement, acting, participants=None, **fields):
 @transaction.atomic
 def engagement_delete(*, engagement, acting):
     if not can_edit_engagement(acting, engagement):
-        raise PermissionDenied("You cannot delete this entry.")
+        raise PermissionDenied(gettext("You cannot delete this entry."))
     before = rollups.footprint(engagement)
     # Its learnings go one by one first, so each one's history names who deleted it (a cascade would not).
     for learning in Learning.objects.filter(engagement=engagement):
@@ -208,7 +209,7 @@ def engagement_delete(*, engagement, acting):
 def participant_set_minutes(*, participant, minutes, acting):
     """A participant's own credit for a shared engagement."""
     if not can_set_participant_minutes(acting, participant):
-        raise PermissionDenied("You cannot change these minutes.")
+        raise PermissionDenied(gettext("You cannot change these minutes."))
     before = rollups.footprint(participant.engagement)
     participant.minutes = minutes
     participant.full_clean(validate_constraints=False)
@@ -221,9 +222,9 @@ def participant_set_minutes(*, participant, minutes, acting):
 def learning_create(*, engagement, author, acting, kind, text, quote=""):
     """A participant adds what they learned (or their chief of staff adds it for them)."""
     if not engagement.participants.filter(membership=author).exists():
-        raise ValidationError({"author": "Only participants of this engagement can add learnings to it."})
+        raise ValidationError({"author": gettext("Only participants of this engagement can add learnings to it.")})
     if not can_act_for(acting, author):
-        raise PermissionDenied("You can add learnings only for yourself or executives you support.")
+        raise PermissionDenied(gettext("You can add learnings only for yourself or executives you support."))
     learning = Learning(
         organization=engagement.organization, engagement=engagement, author=author, kind=kind, text=text, quote=quote
     )
@@ -236,7 +237,7 @@ def learning_create(*, engagement, author, acting, kind, text, quote=""):
 @transaction.atomic
 def learning_update(*, learning, acting, kind, text, quote=""):
     if not can_edit_learning(acting, learning):
-        raise PermissionDenied("You cannot change this learning.")
+        raise PermissionDenied(gettext("You cannot change this learning."))
     learning.kind, learning.text, learning.quote = kind, text, quote
     learning.full_clean()
     with_history_user(learning, acting.user).save(update_fields=["kind", "text", "quote", "updated_at"])
@@ -246,7 +247,7 @@ def learning_update(*, learning, acting, kind, text, quote=""):
 @transaction.atomic
 def learning_delete(*, learning, acting):
     if not can_edit_learning(acting, learning):
-        raise PermissionDenied("You cannot delete this learning.")
+        raise PermissionDenied(gettext("You cannot delete this learning."))
     key = rollups.leader_key(learning.author, learning.engagement.started_at)
     with_history_user(learning, acting.user).delete()
     rollups.rollups_refresh(leader_keys=[key])

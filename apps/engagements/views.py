@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -30,7 +31,7 @@ from .permissions import (
 def _require_write(membership):
     """Board members read only. Checked after the object lookup, so another organization's id is a 404."""
     if not can_write(membership):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(gettext("Your role does not allow this."))
 
 
 def _get_engagement(membership, pk):
@@ -92,7 +93,7 @@ def log(request):
                 # Snappier: confirm in place and offer a fresh form for the next entry.
                 return _render_log(request, saved=engagement)
             if created:
-                messages.success(request, "Saved. Thank you for spending time with customers.")
+                messages.success(request, gettext("Saved. Thank you for spending time with customers."))
             return redirect(engagement_url(engagement))
     # 422 tells htmx and the offline outbox (static/js/gemba.js) that the entry was refused for good.
     return _render_log(request, form, status=422 if request.htmx else 200)
@@ -204,7 +205,7 @@ def edit(request, pk):
     engagement = _get_engagement(membership, pk)
     _require_write(membership)
     if not can_edit_engagement(membership, engagement):
-        raise PermissionDenied("Only the author or their chief of staff can change this entry.")
+        raise PermissionDenied(gettext("Only the author or their chief of staff can change this entry."))
     # The entry's own location and co-participants stay choosable even if since closed or gone.
     credited = [p.membership_id for p in engagement.participants.all()]
     form_kwargs = {
@@ -227,7 +228,7 @@ def edit(request, pk):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Changes saved.")
+                messages.success(request, gettext("Changes saved."))
                 return redirect(engagement_url(engagement))
     else:
         form = EngagementEditForm(**form_kwargs)
@@ -240,10 +241,10 @@ def delete(request, pk):
     engagement = _get_engagement(membership, pk)
     _require_write(membership)
     if not can_edit_engagement(membership, engagement):
-        raise PermissionDenied("Only the author or their chief of staff can delete this entry.")
+        raise PermissionDenied(gettext("Only the author or their chief of staff can delete this entry."))
     if request.method == "POST":
         services.engagement_delete(engagement=engagement, acting=membership)
-        messages.success(request, "Entry deleted.")
+        messages.success(request, gettext("Entry deleted."))
         return redirect("engagements:my_time")
     return render(request, "engagements/delete.html", {"engagement": engagement})
 
@@ -256,7 +257,7 @@ def learning_add(request, pk):
     _require_write(membership)
     acted_for = participants_acted_for(membership, engagement)
     if not acted_for:
-        raise PermissionDenied("Only participants (or their chief of staff) can add learnings.")
+        raise PermissionDenied(gettext("Only participants (or their chief of staff) can add learnings."))
     form = LearningForm(request.POST, authors=_authors(membership, acted_for))
     if form.is_valid():
         try:
@@ -264,7 +265,7 @@ def learning_add(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Learning added.")
+            messages.success(request, gettext("Learning added."))
             return redirect(engagement_url(engagement) + "#learnings")
     return _render_detail(request, engagement, learning_form=form)
 
@@ -282,7 +283,7 @@ def learning_edit(request, pk):
     learning = _get_learning(membership, pk)
     _require_write(membership)
     if not can_edit_learning(membership, learning):
-        raise PermissionDenied("You cannot change this learning.")
+        raise PermissionDenied(gettext("You cannot change this learning."))
     if request.method == "POST":
         form = LearningEditForm(request.POST)
         if form.is_valid():
@@ -291,7 +292,7 @@ def learning_edit(request, pk):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Learning updated.")
+                messages.success(request, gettext("Learning updated."))
                 return redirect(engagement_url(learning.engagement) + "#learnings")
     else:
         form = LearningEditForm(initial={"kind": learning.kind, "text": learning.text, "quote": learning.quote})
@@ -309,9 +310,9 @@ def learning_delete(request, pk):
     learning = _get_learning(membership, pk)
     _require_write(membership)
     if not can_edit_learning(membership, learning):
-        raise PermissionDenied("You cannot delete this learning.")
+        raise PermissionDenied(gettext("You cannot delete this learning."))
     services.learning_delete(learning=learning, acting=membership)
-    messages.success(request, "Learning deleted.")
+    messages.success(request, gettext("Learning deleted."))
     return redirect(engagement_url(learning.engagement) + "#learnings")
 
 
@@ -325,7 +326,7 @@ def participant_minutes(request, pk):
         raise Http404 from exc
     _require_write(membership)
     if not can_set_participant_minutes(membership, participant):
-        raise PermissionDenied("You cannot change these minutes.")
+        raise PermissionDenied(gettext("You cannot change these minutes."))
     form = MinutesForm(request.POST)
     if form.is_valid():
         try:
@@ -335,7 +336,7 @@ def participant_minutes(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Minutes updated.")
+            messages.success(request, gettext("Minutes updated."))
             return redirect(engagement_url(participant.engagement))
     engagement = _get_engagement(membership, participant.engagement_id)
     return _render_detail(

@@ -3,46 +3,53 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.accounts.forms import TIME_ZONE_CHOICES
 from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
-from apps.engagements.forms import LeaderChoiceField, LocationChoiceField
+from apps.engagements.forms import MINUTES_MESSAGES, LeaderChoiceField, LocationChoiceField
 from apps.engagements.models import MAX_MINUTES, Kind
 
 from .models import TargetPeriod
 from .recurrence import Cadence, normalize_rule
 from .services import Scope
 
-DURATION_ERRORS = {
-    "min_value": "Enter between 1 and 1440 minutes.",
-    "max_value": "Enter between 1 and 1440 minutes (a day at most).",
-}
+DURATION_ERRORS = MINUTES_MESSAGES
 
 
 class PlanFieldsMixin(BootstrapMixin, forms.Form):
     """What a plan's creation and its edits share."""
 
-    kind = forms.ChoiceField(label="Kind of customer time", choices=Kind.choices)
-    title = forms.CharField(required=False, max_length=150, help_text="Optional, e.g. “Tuesday store walk”.")
-    start_time = core_forms.TimeField(label="Starts at (local time)")
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of customer time"), choices=Kind.choices)
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        required=False,
+        max_length=150,
+        help_text=gettext_lazy("Optional, e.g. “Tuesday store walk”."),
+    )
+    start_time = core_forms.TimeField(label=gettext_lazy("Starts at (local time)"))
     duration_minutes = core_forms.IntegerField(
-        label="Minutes",
+        label=gettext_lazy("Minutes"),
         min_value=1,
         max_value=MAX_MINUTES,
         initial=60,
         error_messages=DURATION_ERRORS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
-    end_date = core_forms.DateField(label="Ends on (optional)", required=False)
-    location = LocationChoiceField(queryset=None, required=False, empty_label="Any location")
-    region = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any region")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=TIME_ZONE_CHOICES)
+    end_date = core_forms.DateField(label=gettext_lazy("Ends on (optional)"), required=False)
+    location = LocationChoiceField(
+        label=gettext_lazy("Location"), queryset=None, required=False, empty_label=gettext_lazy("Any location")
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"), queryset=None, required=False, empty_label=gettext_lazy("Any region")
+    )
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reminder_lead_minutes = forms.CharField(
-        label="Remind before (minutes, comma-separated)",
+        label=gettext_lazy("Remind before (minutes, comma-separated)"),
         required=False,
-        help_text="Empty: the leader's own setting (by default 1440 and 60 = a day and an hour before).",
+        help_text=gettext_lazy("Empty: the leader's own setting (by default 1440 and 60 = a day and an hour before)."),
     )
 
     def setup_places(self, *, locations, regions):
@@ -53,30 +60,33 @@ class PlanFieldsMixin(BootstrapMixin, forms.Form):
         text = self.cleaned_data.get("reminder_lead_minutes", "").strip()
         if not text:
             return []
-        message = "Enter whole minutes separated by commas, e.g. 1440, 60."
+        message = gettext("Enter whole minutes separated by commas, e.g. 1440, 60.")
         values = sorted(
             {core_forms.whole_number(part, message) for part in text.replace(" ", "").split(",") if part}, reverse=True
         )
         if len(values) > 5 or any(not 1 <= value <= 10080 for value in values):
-            raise forms.ValidationError("Up to 5 values, each between 1 and 10080 minutes (a week).")
+            raise forms.ValidationError(gettext("Up to 5 values, each between 1 and 10080 minutes (a week)."))
         return values
 
 
 class PlanForm(PlanFieldsMixin):
-    leader = LeaderChoiceField(label="For", queryset=None, empty_label=None)
-    cadence = forms.ChoiceField(label="How often", choices=Cadence.CHOICES, initial=Cadence.WEEKLY)
+    leader = LeaderChoiceField(label=gettext_lazy("For"), queryset=None, empty_label=None)
+    cadence = forms.ChoiceField(label=gettext_lazy("How often"), choices=Cadence.CHOICES, initial=Cadence.WEEKLY)
     interval = core_forms.IntegerField(
-        label="Every how many weeks",
+        label=gettext_lazy("Every how many weeks"),
         required=False,
         min_value=2,
         max_value=12,
         initial=2,
-        help_text="For “Every few weeks”.",
+        help_text=gettext_lazy("For “Every few weeks”."),
     )
     custom_rule = forms.CharField(
-        label="RRULE", required=False, max_length=500, help_text="For “Custom”, e.g. FREQ=WEEKLY;BYDAY=MO,TH."
+        label="RRULE",
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy("For “Custom”, e.g. FREQ=WEEKLY;BYDAY=MO,TH."),
     )
-    start_date = core_forms.DateField(label="First session on")
+    start_date = core_forms.DateField(label=gettext_lazy("First session on"))
 
     field_order = [
         "leader",
@@ -117,7 +127,7 @@ class PlanForm(PlanFieldsMixin):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end must be on or after the first session.")
+            self.add_error("end_date", gettext("The end must be on or after the first session."))
         cadence = cleaned.get("cadence")
         for name, its_cadence in self.CADENCE_FIELDS.items():
             if cadence != its_cadence:
@@ -125,7 +135,7 @@ class PlanForm(PlanFieldsMixin):
                 self._errors.pop(name, None)
                 cleaned[name] = self.fields[name].to_python("")
         if cadence == Cadence.EVERY_N_WEEKS and not cleaned.get("interval") and "interval" not in self.errors:
-            self.add_error("interval", "Enter every how many weeks (2 to 12).")
+            self.add_error("interval", gettext("Enter every how many weeks (2 to 12)."))
         if cadence == Cadence.CUSTOM:
             try:
                 cleaned["custom_rule"] = normalize_rule(cleaned.get("custom_rule", ""))
@@ -135,7 +145,7 @@ class PlanForm(PlanFieldsMixin):
 
 
 class PlanEditForm(PlanFieldsMixin):
-    scope = forms.ChoiceField(label="Apply to", choices=Scope.CHOICES[1:], widget=forms.RadioSelect)
+    scope = forms.ChoiceField(label=gettext_lazy("Apply to"), choices=Scope.CHOICES[1:], widget=forms.RadioSelect)
 
     field_order = ["scope"]
 
@@ -144,7 +154,7 @@ class PlanEditForm(PlanFieldsMixin):
         self.setup_places(locations=locations, regions=regions)
         self.fields["scope"].widget.attrs["class"] = "form-check-input"
         if from_session is None:
-            self.fields["scope"].choices = [(Scope.ALL, "All coming sessions of the plan")]
+            self.fields["scope"].choices = [(Scope.ALL, gettext_lazy("All coming sessions of the plan"))]
         self.fields["scope"].initial = Scope.FOLLOWING if from_session is not None else Scope.ALL
         if not self.is_bound:
             self.initial.update(
@@ -164,16 +174,18 @@ class PlanEditForm(PlanFieldsMixin):
 
 
 class SessionMoveForm(BootstrapMixin, forms.Form):
-    date = core_forms.DateField(label="Date")
-    time = core_forms.TimeField(label="Time")
+    date = core_forms.DateField(label=gettext_lazy("Date"))
+    time = core_forms.TimeField(label=gettext_lazy("Time"))
     duration_minutes = core_forms.IntegerField(
-        label="Minutes",
+        label=gettext_lazy("Minutes"),
         min_value=1,
         max_value=MAX_MINUTES,
         error_messages=DURATION_ERRORS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    location = LocationChoiceField(label="Where", queryset=None, required=False, empty_label="As planned")
+    location = LocationChoiceField(
+        label=gettext_lazy("Where"), queryset=None, required=False, empty_label=gettext_lazy("As planned")
+    )
 
     def __init__(self, *args, locations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,12 +194,16 @@ class SessionMoveForm(BootstrapMixin, forms.Form):
 
 class TargetForm(BootstrapMixin, forms.Form):
     leader = LeaderChoiceField(
-        label="For", queryset=None, required=False, empty_label="Everyone (organization default)"
+        label=gettext_lazy("For"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("Everyone (organization default)"),
     )
-    hours = forms.DecimalField(label="Hours", min_value=Decimal("0.5"), max_value=1000, decimal_places=1)
-    period = forms.ChoiceField(choices=TargetPeriod.choices, initial=TargetPeriod.MONTH)
+    hours = forms.DecimalField(label=gettext_lazy("Hours"), min_value=Decimal("0.5"), max_value=1000, decimal_places=1)
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=TargetPeriod.choices, initial=TargetPeriod.MONTH)
     counts_from = core_forms.DateField(
-        label="Balance counts from", help_text="The start of the month or quarter with this date."
+        label=gettext_lazy("Balance counts from"),
+        help_text=gettext_lazy("The start of the month or quarter with this date."),
     )
 
     def __init__(self, *args, executives, **kwargs):

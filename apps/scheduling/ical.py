@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from .models import SessionStatus
 
@@ -33,11 +35,14 @@ def _event(session, now):
     title = session.plan.label
     if session.leader.user.full_name:
         title = f"{title} · {session.leader.display_name}"
-    event.add("summary", f"Customer time: {title}")
+    event.add("summary", gettext("Customer time: %(title)s") % {"title": title})
     if session.location_id:
         event.add("location", session.location.address or session.location.name)
     link = settings.SITE_URL + reverse("scheduling:session_log", args=[session.pk])
-    event.add("description", f"{session.plan.get_kind_display()}. Log what you learned: {link}")
+    event.add(
+        "description",
+        gettext("%(kind)s. Log what you learned: %(link)s") % {"kind": session.plan.get_kind_display(), "link": link},
+    )
     event.add("url", link)
     event.add("sequence", session.sequence)
     event.add("status", "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED")
@@ -45,8 +50,13 @@ def _event(session, now):
     return event
 
 
-def calendar_bytes(sessions, *, name="Gemba customer time", now=None):
+def calendar_bytes(sessions, *, name=None, now=None, language=None):
+    """The calendar of `sessions`, its texts in `language` (the feed owner's; else the active language)."""
+    if language is not None:
+        with translation.override(language):
+            return calendar_bytes(sessions, name=name, now=now)
     now = now or datetime.now(UTC)
+    name = name or gettext("Gemba customer time")
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

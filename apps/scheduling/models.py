@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import validate_time_zone
 from apps.core.models import BaseModel, OrganizationQuerySet
@@ -62,10 +64,10 @@ class Plan(BaseModel):
 
 
 class SessionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    DONE = "done", "Done"
-    MISSED = "missed", "Missed"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", pgettext_lazy("session status", "Planned")
+    DONE = "done", pgettext_lazy("session status", "Done")
+    MISSED = "missed", pgettext_lazy("session status", "Missed")
+    CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
 
 
 class Session(BaseModel):
@@ -135,8 +137,8 @@ class CalendarFeed(BaseModel):
 
 
 class TargetPeriod(models.TextChoices):
-    MONTH = "month", "per month"
-    QUARTER = "quarter", "per quarter"
+    MONTH = "month", _("per month")
+    QUARTER = "quarter", _("per quarter")
 
 
 class Target(BaseModel):

@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrulestr
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
+
+from apps.core.formatting import when
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 ALLOWED_FREQUENCIES = {DAILY, WEEKLY, MONTHLY, YEARLY}
@@ -26,11 +29,11 @@ class Cadence:
     CUSTOM = "custom"
 
     CHOICES = [
-        (WEEKLY, "Every week"),
-        (EVERY_N_WEEKS, "Every few weeks"),
-        (MONTHLY_NTH_WEEKDAY, "Monthly (same weekday, e.g. 2nd Tuesday)"),
-        (QUARTERLY, "Quarterly (same weekday every 3 months)"),
-        (CUSTOM, "Custom (RRULE)"),
+        (WEEKLY, gettext_lazy("Every week")),
+        (EVERY_N_WEEKS, gettext_lazy("Every few weeks")),
+        (MONTHLY_NTH_WEEKDAY, gettext_lazy("Monthly (same weekday, e.g. 2nd Tuesday)")),
+        (QUARTERLY, gettext_lazy("Quarterly (same weekday every 3 months)")),
+        (CUSTOM, gettext_lazy("Custom (RRULE)")),
     ]
 
 
@@ -59,7 +62,7 @@ def build_rule(*, cadence, start_date, interval=1, custom=""):
         return f"FREQ=MONTHLY;INTERVAL={months};BYDAY={n:+d}{code}"
     if cadence == Cadence.CUSTOM:
         return normalize_rule(custom)
-    raise ValidationError({"cadence": "Choose how often."})
+    raise ValidationError({"cadence": gettext("Choose how often.")})
 
 
 def normalize_rule(text):
@@ -68,17 +71,19 @@ def normalize_rule(text):
     if rule.upper().startswith("RRULE:"):
         rule = rule[6:].strip()
     if not rule:
-        raise ValidationError({"rrule": "Enter a rule, e.g. FREQ=WEEKLY;BYDAY=TU."})
+        raise ValidationError({"rrule": gettext("Enter a rule, e.g. FREQ=WEEKLY;BYDAY=TU.")})
     if len(rule) > MAX_RULE_LENGTH or "\n" in rule or "DTSTART" in rule.upper():
-        raise ValidationError({"rrule": "Enter one RRULE line without DTSTART (the start date is set above)."})
+        raise ValidationError({"rrule": gettext("Enter one RRULE line without DTSTART (the start date is set above).")})
     try:
         parsed = rrulestr(rule, dtstart=datetime(2026, 1, 1, 9, 0))
     except (ValueError, TypeError, KeyError) as exc:
-        raise ValidationError({"rrule": f"This is not a valid RRULE ({exc})."}) from exc
+        raise ValidationError({"rrule": gettext("This is not a valid RRULE (%(error)s).") % {"error": exc}}) from exc
     if getattr(parsed, "_freq", None) not in ALLOWED_FREQUENCIES:
-        raise ValidationError({"rrule": "Customer time repeats at most daily: use DAILY, WEEKLY, MONTHLY or YEARLY."})
+        raise ValidationError(
+            {"rrule": gettext("Customer time repeats at most daily: use DAILY, WEEKLY, MONTHLY or YEARLY.")}
+        )
     if "UNTIL=" in rule.upper():
-        raise ValidationError({"rrule": "Leave UNTIL out of the rule; use the plan's end date instead."})
+        raise ValidationError({"rrule": gettext("Leave UNTIL out of the rule; use the plan's end date instead.")})
     return rule.upper()
 
 
@@ -126,12 +131,22 @@ def clock_change_notes(*, rule, start_date, start_time, time_zone, days=366):
         if change == "gap":
             moved = localize(naive, zone).astimezone(zone)
             notes.append(
-                f"{naive:%H:%M} does not exist on {naive:%-d %B %Y} in {time_zone} (clocks go forward): "
-                f"that session starts at {moved:%H:%M}."
+                gettext(
+                    "%(time)s does not exist on %(date)s in %(zone)s (clocks go forward): "
+                    "that session starts at %(moved)s."
+                )
+                % {
+                    "time": when(naive, "time"),
+                    "date": when(naive.date(), "long_date"),
+                    "zone": time_zone,
+                    "moved": when(moved.replace(tzinfo=None), "time"),
+                }
             )
         elif change == "overlap":
             notes.append(
-                f"{naive:%H:%M} happens twice on {naive:%-d %B %Y} in {time_zone} (clocks go back): "
-                "that session is at the first one."
+                gettext(
+                    "%(time)s happens twice on %(date)s in %(zone)s (clocks go back): that session is at the first one."
+                )
+                % {"time": when(naive, "time"), "date": when(naive.date(), "long_date"), "zone": time_zone}
             )
     return notes

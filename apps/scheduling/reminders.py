@@ -13,8 +13,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from apps.core import formatting
 from apps.notifications import selectors as notification_selectors
 from apps.notifications import services as notification_services
 from apps.notifications.models import ReminderKind
@@ -41,7 +43,9 @@ def plan_audience(plan):
 
 def _supporters(leader):
     """The active chiefs of staff who support `leader`."""
-    return Membership.objects.filter(supports=leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related("user")
+    return Membership.objects.filter(supports=leader, role=Role.CHIEF_OF_STAFF, is_active=True).select_related(
+        "user", "organization"
+    )
 
 
 def session_reminders_sync(session, *, now=None, audience=None):
@@ -54,53 +58,66 @@ def session_reminders_sync(session, *, now=None, audience=None):
     # A caller replaying history (the demo's plans, created "eight weeks ago") plants nothing already past.
     cutoff = max(now, timezone.now())
     log_until = session.ends_at + LOG_WINDOW
-    label = session.plan.label
-    zone_name = session.leader.time_zone_name
-    when = timezone.localtime(session.starts_at, ZoneInfo(zone_name))
+    leader = session.leader
+    zone_name = leader.time_zone_name
     log_url = reverse("scheduling:session_log", args=[session.pk])
     schedule_url = f"{reverse('scheduling:schedule')}?leader={session.leader_id}"
     scheduled = 0
     lead_minutes, supporters = audience or plan_audience(session.plan)
+    # Each reminder is written in its recipient's language (its title and body are stored as they are sent).
+    with translation.override(leader.language):
+        label = session.plan.label
+        with timezone.override(ZoneInfo(zone_name)):
+            starts = formatting.when(session.starts_at, "weekday_day_time")
+        context = {"plan": label, "when": starts, "zone": zone_name}
+        if session.location_id:
+            context["place"] = session.location.name
+            before_body = gettext("%(plan)s starts %(when)s (%(zone)s) at %(place)s.") % context
+        else:
+            before_body = gettext("%(plan)s starts %(when)s (%(zone)s).") % context
+        before_title = gettext("Coming up: %(plan)s") % context
     for lead in lead_minutes:
         due_at = session.starts_at - timedelta(minutes=lead)
         if due_at < cutoff:
             continue
         notification_services.reminder_schedule(
-            recipient=session.leader,
+            recipient=leader,
             kind=ReminderKind.SESSION_BEFORE,
             source_key=f"{prefix}before:{lead}",
             due_at=due_at,
-            title=f"Coming up: {label}",
-            body=f"{label} starts {when:%a %d %b %H:%M} ({zone_name})"
-            + (f" at {session.location.name}." if session.location_id else "."),
+            title=before_title,
+            body=before_body,
             url=schedule_url,
             expires_at=session.starts_at,
         )
         scheduled += 1
     if log_until <= cutoff:
         return scheduled
-    notification_services.reminder_schedule(
-        recipient=session.leader,
-        kind=ReminderKind.SESSION_AFTER,
-        source_key=f"{prefix}after",
-        due_at=max(session.ends_at, now),
-        title=f"What did you learn? {label}",
-        body="Log it in under a minute while it is fresh: one tap opens the form, already filled in.",
-        url=log_url,
-        expires_at=log_until,
-    )
-    scheduled += 1
-    for recipient in [session.leader, *supporters]:
+    with translation.override(leader.language):
         notification_services.reminder_schedule(
-            recipient=recipient,
-            kind=ReminderKind.MISSING_ENTRY,
-            source_key=f"{prefix}missing",
-            due_at=max(session.ends_at + MISSING_ENTRY_AFTER, now),
-            title=f"Not logged yet: {label} ({session.leader.display_name})",
-            body="This session looks done but nothing was logged for it.",
+            recipient=leader,
+            kind=ReminderKind.SESSION_AFTER,
+            source_key=f"{prefix}after",
+            due_at=max(session.ends_at, now),
+            title=gettext("What did you learn? %(plan)s") % {"plan": session.plan.label},
+            body=gettext("Log it in under a minute while it is fresh: one tap opens the form, already filled in."),
             url=log_url,
             expires_at=log_until,
         )
+    scheduled += 1
+    for recipient in [leader, *supporters]:
+        with translation.override(recipient.language):
+            notification_services.reminder_schedule(
+                recipient=recipient,
+                kind=ReminderKind.MISSING_ENTRY,
+                source_key=f"{prefix}missing",
+                due_at=max(session.ends_at + MISSING_ENTRY_AFTER, now),
+                title=gettext("Not logged yet: %(plan)s (%(leader)s)")
+                % {"plan": session.plan.label, "leader": leader.display_name},
+                body=gettext("This session looks done but nothing was logged for it."),
+                url=log_url,
+                expires_at=log_until,
+            )
         scheduled += 1
     return scheduled
 
@@ -156,18 +173,24 @@ def under_target_nudges(*, now=None):
         status = target_status(leader=leader, now=now)
         if status is None or status["on_target"] is not False:
             continue
-        to_go = status["month_to_go_minutes"]
-        hours = f"{to_go // 60} h {to_go % 60:02d} min" if to_go >= 60 else f"{to_go} min"
         for recipient in [leader, *_supporters(leader)]:
-            notification_services.reminder_schedule(
-                recipient=recipient,
-                kind=ReminderKind.UNDER_TARGET,
-                source_key=f"target:{leader.pk}:{year}-W{week:02d}",
-                due_at=now,
-                title=f"{leader.display_name}: {hours} of customer time to go this month",
-                body=f"{status['month_minutes'] // 60} h so far this month against "
-                f"{status['month_target_minutes'] // 60} h. {ON_TARGET_MEANING}",
-                url=f"{reverse('scheduling:schedule')}?leader={leader.pk}",
-            )
+            with translation.override(recipient.language):
+                title = gettext("%(leader)s: %(to_go)s of customer time to go this month") % {
+                    "leader": leader.display_name,
+                    "to_go": formatting.minutes(status["month_to_go_minutes"]),
+                }
+                body = gettext("%(done)s so far this month against %(target)s.") % {
+                    "done": formatting.hours(status["month_minutes"] // 60),
+                    "target": formatting.hours(status["month_target_minutes"] // 60),
+                }
+                notification_services.reminder_schedule(
+                    recipient=recipient,
+                    kind=ReminderKind.UNDER_TARGET,
+                    source_key=f"target:{leader.pk}:{year}-W{week:02d}",
+                    due_at=now,
+                    title=title,
+                    body=f"{body} {ON_TARGET_MEANING}",
+                    url=f"{reverse('scheduling:schedule')}?leader={leader.pk}",
+                )
             sent += 1
     return sent

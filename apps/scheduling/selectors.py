@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Case, Count, DateField, DecimalField, F, Min, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from apps.engagements.models import CUSTOMER_FACING_KINDS, LeaderMonthTotal, Participant
 from apps.organizations import selectors as org_selectors
@@ -194,8 +195,8 @@ def target_status(*, leader, now=None):
 # an old deficit keep a leader off target for ever; and the board compares leaders month by month, which a
 # balance depending on when each one's counting started would blur. The board applies the same rule in SQL
 # (`target_standing`, `_target_expressions`); tests/scheduling/test_on_target.py checks the two agree.
-ON_TARGET_LABEL = "on target this month"
-ON_TARGET_MEANING = (
+ON_TARGET_LABEL = gettext_lazy("on target this month")
+ON_TARGET_MEANING = gettext_lazy(
     "On target this month: this month's customer time reaches the month's target (a third of a quarterly one). "
     "Time carried in from earlier months is not counted."
 )

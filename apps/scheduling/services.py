@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.core.dates import check_day
 from apps.engagements import services as engagement_services
@@ -28,24 +29,24 @@ class Scope:
     FOLLOWING = "following"
     ALL = "all"
     CHOICES = [
-        (THIS, "This session only"),
-        (FOLLOWING, "This and following sessions"),
-        (ALL, "All sessions of the plan"),
+        (THIS, gettext_lazy("This session only")),
+        (FOLLOWING, gettext_lazy("This and following sessions")),
+        (ALL, gettext_lazy("All sessions of the plan")),
     ]
 
 
 def _require_scheduler(acting, leader):
     """The executive themself, or a chief of staff who supports them."""
     if not can_act_for(acting, leader):
-        raise PermissionDenied("You can plan customer time only for yourself or executives you support.")
+        raise PermissionDenied(gettext("You can plan customer time only for yourself or executives you support."))
 
 
 def _validate_places(*, organization, location, region):
     errors = {}
     if location is not None and location.organization_id != organization.pk:
-        errors["location"] = "Choose a location of your organization."
+        errors["location"] = gettext("Choose a location of your organization.")
     if region is not None and region.organization_id != organization.pk:
-        errors["region"] = "Choose a region of your organization."
+        errors["region"] = gettext("Choose a region of your organization.")
     if errors:
         raise ValidationError(errors)
 
@@ -230,7 +231,7 @@ def plan_update(*, plan, acting, scope=Scope.ALL, session=None, now=None, **fiel
     if scope != Scope.FOLLOWING or session is None or session.plan_id != plan.pk:
         raise ValueError("scope 'following' needs one of the plan's sessions")
     if session.starts_at < now:
-        raise ValidationError("This session is in the past; change the plan from a coming session.")
+        raise ValidationError(gettext("This session is in the past; change the plan from a coming session."))
     if session.occurrence_date <= plan.start_date:
         # From the first session on, "this and following" is the whole plan.
         return plan_update(plan=plan, acting=acting, scope=Scope.ALL, now=now, **fields)
@@ -273,7 +274,10 @@ def _what_changed(before, plan):
 def _check_session_change(session, acting):
     _require_scheduler(acting, session.leader)
     if session.status != SessionStatus.PLANNED:
-        raise ValidationError(f"This session is {session.get_status_display().lower()}; it can no longer change.")
+        raise ValidationError(
+            gettext("This session is %(status)s; it can no longer change.")
+            % {"status": session.get_status_display().lower()}
+        )
 
 
 @transaction.atomic
@@ -282,7 +286,7 @@ def session_reschedule(*, session, acting, local_date, local_time, duration_minu
     it was put."""
     _check_session_change(session, acting)
     if location is not None and location.organization_id != session.organization_id:
-        raise ValidationError({"location": "Choose a location of your organization."})
+        raise ValidationError({"location": gettext("Choose a location of your organization.")})
     # Out of these bounds its reminders would fall outside the calendar datetime can count.
     check_day(local_date, field="date")
     zone = ZoneInfo(session.plan.time_zone)
@@ -325,7 +329,7 @@ def session_log(*, session, acting, **engagement_fields):
     if session.status == SessionStatus.DONE and session.engagement_id:
         return session.engagement, False  # a replayed submit
     if session.status == SessionStatus.CANCELLED:
-        raise ValidationError("This session was cancelled; log the time from the log page instead.")
+        raise ValidationError(gettext("This session was cancelled; log the time from the log page instead."))
     engagement, created = engagement_services.engagement_create(
         logged_by=acting, leader=session.leader, **engagement_fields
     )
@@ -375,9 +379,9 @@ def calendar_feed_revoke(*, membership):
 def target_set(*, organization, acting, hours, period, counts_from, leader=None):
     """Set the organization's default target (leader=None) or one leader's own. Admins only."""
     if not can_manage_organization(acting) or acting.organization_id != organization.pk:
-        raise PermissionDenied("Only admins set targets.")
+        raise PermissionDenied(gettext("Only admins set targets."))
     if leader is not None and (leader.organization_id != organization.pk or leader.role != Role.EXECUTIVE):
-        raise ValidationError({"leader": "Targets are for executives of this organization."})
+        raise ValidationError({"leader": gettext("Targets are for executives of this organization.")})
     target = Target.objects.filter(organization=organization, leader=leader).first() or Target(
         organization=organization, leader=leader
     )
@@ -395,5 +399,5 @@ def target_set(*, organization, acting, hours, period, counts_from, leader=None)
 def target_clear(*, organization, acting, leader):
     """Drop a leader's own target: the organization's default applies again."""
     if not can_manage_organization(acting) or acting.organization_id != organization.pk:
-        raise PermissionDenied("Only admins set targets.")
+        raise PermissionDenied(gettext("Only admins set targets."))
     return Target.objects.filter(organization=organization, leader=leader).delete()[0]

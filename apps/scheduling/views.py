@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -52,7 +52,7 @@ def _get_session(membership, pk):
 
 def _require_scheduler(membership, leader):
     if not can_act_for(membership, leader):
-        raise PermissionDenied("Only the executive or a chief of staff who supports them can change this.")
+        raise PermissionDenied(gettext("Only the executive or a chief of staff who supports them can change this."))
 
 
 @membership_required()
@@ -124,7 +124,15 @@ def plan_create(request):
             add_service_errors(form, exc)
         else:
             count = plan.sessions.count()
-            messages.success(request, f"Planned: {plan.label}, {count} session{pluralize(count)} in the next 90 days.")
+            messages.success(
+                request,
+                ngettext(
+                    "Planned: %(plan)s, %(count)s session in the next 90 days.",
+                    "Planned: %(plan)s, %(count)s sessions in the next 90 days.",
+                    count,
+                )
+                % {"plan": plan.label, "count": count},
+            )
             return redirect("scheduling:plan", pk=plan.pk)
     return render(request, "scheduling/plan_form.html", {"form": form})
 
@@ -179,7 +187,7 @@ def plan_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Plan updated; past sessions are unchanged.")
+            messages.success(request, gettext("Plan updated; past sessions are unchanged."))
             return redirect("scheduling:plan", pk=changed.pk)
     return render(request, "scheduling/plan_edit.html", {"form": form, "plan": plan, "from_session": from_session})
 
@@ -214,7 +222,7 @@ def session_move(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Session moved.")
+            messages.success(request, gettext("Session moved."))
             return redirect(_schedule_url(session.leader))
     return render(request, "scheduling/session_move.html", {"form": form, "session": session, "zone": zone})
 
@@ -230,7 +238,7 @@ def session_skip(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Session skipped.")
+        messages.success(request, gettext("Session skipped."))
     return redirect(_schedule_url(session.leader))
 
 
@@ -279,7 +287,7 @@ def session_log(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Logged. The session is done.")
+            messages.success(request, gettext("Logged. The session is done."))
             return redirect("engagements:detail", pk=engagement.pk)
     context = {
         "form": form,
@@ -311,14 +319,16 @@ def targets(request):
     form = TargetForm(request.POST or None, executives=executives) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied("Only admins set targets.")
+            raise PermissionDenied(gettext("Only admins set targets."))
         clear = request.POST.get("clear", "")
         if clear.isdigit():
             leader = executives.filter(pk=clear).first()
             if leader is None:
                 raise Http404
             services.target_clear(organization=organization, acting=membership, leader=leader)
-            messages.success(request, f"{leader.display_name} now follows the organization's target.")
+            messages.success(
+                request, gettext("%(name)s now follows the organization's target.") % {"name": leader.display_name}
+            )
             return redirect("scheduling:targets")
         if form.is_valid():
             try:
@@ -326,7 +336,7 @@ def targets(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Target saved.")
+                messages.success(request, gettext("Target saved."))
                 return redirect("scheduling:targets")
     context = {"form": form, "targets": selectors.target_list(organization=organization.pk)}
     return render(request, "scheduling/targets.html", context)
@@ -339,14 +349,14 @@ def calendar(request):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(membership=membership)
-            messages.success(request, "The calendar link no longer works.")
+            messages.success(request, gettext("The calendar link no longer works."))
         else:
             replaced = selectors.calendar_feed_active(membership=membership) is not None
             services.calendar_feed_rotate(membership=membership)
             if replaced:
-                messages.success(request, "New calendar link ready; the old one no longer works.")
+                messages.success(request, gettext("New calendar link ready; the old one no longer works."))
             else:
-                messages.success(request, "Your calendar link is ready: add it to your calendar app.")
+                messages.success(request, gettext("Your calendar link is ready: add it to your calendar app."))
         return redirect("scheduling:calendar")
     feed = selectors.calendar_feed_active(membership=membership)
     url = None
@@ -365,6 +375,7 @@ def calendar_feed(request, token):
     body = calendar_bytes(
         selectors.calendar_sessions(membership=membership),
         name=f"Gemba · {membership.organization.name}",
+        language=membership.language,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gemba.ics"'

@@ -209,3 +209,22 @@ def test_the_first_link_says_it_is_ready_and_only_a_replacement_mentions_an_old_
     assert "Your calendar link is ready: add it to your calendar app." in first
     assert "no longer works" not in first
     assert "New calendar link ready; the old one no longer works." in second
+
+
+def test_a_feed_is_written_in_its_owners_language_whatever_the_calendar_app_asks_for(organization):
+    from django.test import Client
+    from django.utils import translation
+
+    for language, asked in (("nb", "en"), ("en", "nb")):
+        owner = MembershipFactory(organization=organization, role="executive", user__language=language)
+        first = oslo_plan(owner).sessions.order_by("starts_at").first()
+        with translation.override("en"):  # the request activates the language asked for: not past this test
+            _, body = feed_body(Client(headers={"accept-language": asked}), owner)
+        event = events(body)[0][uid(first)]
+        link = f"http://127.0.0.1:8000/schedule/sessions/{first.pk}/log/"
+        name = owner.display_name
+
+        assert (str(event["summary"]), str(event["description"])) == {
+            "nb": (f"Kundetid: Butikkbesøk · {name}", f"Butikkbesøk. Logg hva du lærte: {link}"),
+            "en": (f"Customer time: Store visit · {name}", f"Store visit. Log what you learned: {link}"),
+        }[language]

@@ -135,7 +135,7 @@ def test_every_page_export_and_email_uses_the_one_rule(organization, leaders):
     assert under_target_nudges(now=NOW) == 3
     titles = sorted(Reminder.objects.filter(kind="under_target").values_list("title", flat=True))
     assert titles == [
-        "banked: 8 h 00 min of customer time to go this month",
+        "banked: 8 h of customer time to go this month",
         "quarter_met: 1 min of customer time to go this month",
         "short: 1 min of customer time to go this month",
     ]

@@ -53,7 +53,7 @@ def test_a_planned_session_gets_before_after_and_missing_entry_reminders(executi
     assert reminder.url == f"/schedule/sessions/{first.pk}/log/"
     # Told on the leader's own clock (London), not the plan's (Oslo).
     assert Reminder.objects.get(source_key=f"session:{first.pk}:before:60").body == (
-        "Store visit starts Mon 04 Mar 08:00 (Europe/London)."
+        "Store visit starts Mon 4 Mar, 08:00 (Europe/London)."
     )
 
 
@@ -166,5 +166,65 @@ def test_under_target_nudges_go_to_the_leader_and_their_chief_of_staff_once_a_we
     nudges = Reminder.objects.filter(kind="under_target")
     assert sorted(nudges.values_list("recipient_id", flat=True)) == sorted([executive.pk, chief_of_staff.pk])
     assert set(nudges.values_list("title", flat=True)) == {
-        f"{executive.display_name}: 8 h 00 min of customer time to go this month"
+        f"{executive.display_name}: 8 h of customer time to go this month"
+    }
+
+
+def test_each_reminder_is_written_in_its_recipients_language(organization):
+    from tests.organizations.factories import MembershipFactory
+
+    english = MembershipFactory(organization=organization, role="executive", user__language="en")
+    norwegian = MembershipFactory(organization=organization, role="executive", user__language="nb")
+    chief = MembershipFactory(organization=organization, role="chief_of_staff", user__language="nb")
+    chief.supports.add(english)
+    sessions = {
+        language: plan(leader).sessions.order_by("starts_at").first()
+        for language, leader in {"en": english, "nb": norwegian}.items()
+    }
+
+    def stored(language, key, recipient=None):
+        reminders = Reminder.objects.filter(source_key=f"session:{sessions[language].pk}:{key}")
+        reminder = reminders.get(recipient=recipient) if recipient else reminders.get()
+        return reminder.title, reminder.body
+
+    assert stored("en", "before:60") == (
+        "Coming up: Store visit",
+        "Store visit starts Mon 4 Mar, 08:00 (Europe/London).",
+    )
+    assert stored("nb", "before:60") == (
+        "Snart: Butikkbesøk",
+        "Butikkbesøk starter man 4. mar. kl. 08:00 (Europe/London).",
+    )
+    assert stored("en", "after")[0] == "What did you learn? Store visit"
+    assert stored("nb", "after")[0] == "Hva lærte du? Butikkbesøk"
+    # The same session's missing-entry nudge: to the English leader in English, to their chief of staff in Norwegian.
+    assert stored("en", "missing", english) == (
+        f"Not logged yet: Store visit ({english.display_name})",
+        "This session looks done but nothing was logged for it.",
+    )
+    assert stored("en", "missing", chief) == (
+        f"Ikke logget ennå: Butikkbesøk ({english.display_name})",
+        "Denne økta ser ut til å være over, men ingenting er logget for den.",
+    )
+
+
+def test_under_target_nudges_are_written_in_each_recipients_language(
+    executive, chief_of_staff, admin_member, organization
+):
+    from decimal import Decimal
+
+    from apps.scheduling.reminders import under_target_nudges
+
+    chief_of_staff.user.language = "nb"
+    chief_of_staff.user.save(update_fields=["language"])
+    services.target_set(
+        organization=organization, acting=admin_member, hours=Decimal("8"), period="month", counts_from=date(2030, 3, 1)
+    )
+
+    under_target_nudges(now=NOW)
+
+    titles = dict(Reminder.objects.filter(kind="under_target").values_list("recipient_id", "title"))
+    assert titles == {
+        executive.pk: f"{executive.display_name}: 8 h of customer time to go this month",
+        chief_of_staff.pk: f"{executive.display_name}: 8 t kundetid igjen denne måneden",
     }
