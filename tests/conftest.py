@@ -65,21 +65,41 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_browser)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language and leaves it so: a request that activated a person's
+    own language (the middleware does) must not leak into the next test of this process."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_terminal_summary(terminalreporter):
     """axe-core's findings per role, as recorded by tests/e2e/test_every_page.py. Here, not in tests/e2e/: under
     pytest-xdist only this conftest is loaded by the controller; the recorded properties travel with each report."""
-    lines = [
+    lines = _recorded(terminalreporter, "axe")
+    if lines:
+        terminalreporter.section("axe-core: violations by impact")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
+    walked = _recorded(terminalreporter, "language_walk")
+    if walked:
+        terminalreporter.section("pages walked in each language (tests/test_every_page_in_language.py)")
+        for line in sorted(walked):
+            terminalreporter.write_line(line)
+
+
+def _recorded(terminalreporter, property_name):
+    return [
         value
         for reports in terminalreporter.stats.values()
         for report in reports
         if getattr(report, "when", None) == "call"
         for name, value in getattr(report, "user_properties", ())
-        if name == "axe"
+        if name == property_name
     ]
-    if lines:
-        terminalreporter.section("axe-core: violations by impact")
-        for line in sorted(lines):
-            terminalreporter.write_line(line)
 
 
 # --- Browser: one Playwright + Chromium for the whole run (two sync Playwrights cannot coexist) -----
