@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import BaseModel, OrganizationQuerySet
@@ -73,11 +75,11 @@ class ThemeReview(BaseModel):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    PILOTING = "piloting", "Piloting"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", pgettext_lazy("action status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+    PILOTING = "piloting", pgettext_lazy("action status", "Piloting")
+    DONE = "done", pgettext_lazy("action status", "Done")
+    DROPPED = "dropped", pgettext_lazy("action status", "Dropped")
 
 
 # A tuple, not a set: its order ends up in a migration and must be the same on every run.
@@ -157,9 +159,9 @@ class ActionNote(BaseModel):
 
 
 class Verdict(models.TextChoices):
-    ADOPT = "adopt", "Adopt"
-    ADAPT = "adapt", "Adapt"
-    ABANDON = "abandon", "Abandon"
+    ADOPT = "adopt", pgettext_lazy("pilot verdict", "Adopt")
+    ADAPT = "adapt", pgettext_lazy("pilot verdict", "Adapt")
+    ABANDON = "abandon", pgettext_lazy("pilot verdict", "Abandon")
 
 
 class Pilot(BaseModel):
@@ -194,10 +196,10 @@ class Pilot(BaseModel):
 
 
 class ScoreMetric(models.TextChoices):
-    NPS = "nps", "NPS (−100 to 100)"
-    CSAT = "csat", "CSAT (1 to 5)"
-    CSAT_PERCENT = "csat_pct", "CSAT (% satisfied)"
-    CES = "ces", "CES (1 to 7)"
+    NPS = "nps", _("NPS (−100 to 100)")
+    CSAT = "csat", _("CSAT (1 to 5)")
+    CSAT_PERCENT = "csat_pct", _("CSAT (% satisfied)")
+    CES = "ces", _("CES (1 to 7)")
 
 
 # Inclusive range of each metric's value.
