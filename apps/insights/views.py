@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -875,7 +875,7 @@ def score_template(request):
         period = [first.isoformat(), last_month_end.isoformat()]
         # A code or name such as "=1+1" must reach the spreadsheet as text, as in the dashboards' exports.
         rows.append([neutralize_formula(location.code or location.name), metric, *period, value, "120"])
-    return csv_response(rows, filename="customer-scores.csv")
+    return csv_response(rows, filename=pgettext("file name of the score import template", "customer-scores.csv"))
 
 
 # === end of Customer scores ==============================================================================
