@@ -1,6 +1,8 @@
 """Forms for themes, actions, pilots and customer scores: validation only; the services do the writes."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
@@ -28,18 +30,24 @@ class LearningFeedFilterForm(FeedFilterForm):
     """The engagement feed's filters (leader, kind, region, location, period) plus the learnings' own."""
 
     q = forms.CharField(
-        label="Search",
+        label=gettext_lazy("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search what was learned…"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Search what was learned…")}),
     )
-    unthemed = forms.BooleanField(label="Needs themes", required=False)
-    theme = ThemeFilterChoiceField(queryset=None, required=False, empty_label="All themes")
+    unthemed = forms.BooleanField(label=gettext_lazy("Needs themes"), required=False)
+    theme = ThemeFilterChoiceField(
+        label=gettext_lazy("Theme"), queryset=None, required=False, empty_label=gettext_lazy("All themes")
+    )
     learning_kind = forms.ChoiceField(
-        label="Kind of learning", choices=[("", "All kinds of learning"), *LearningKind.choices], required=False
+        label=gettext_lazy("Kind of learning"),
+        choices=[("", gettext_lazy("All kinds of learning")), *LearningKind.choices],
+        required=False,
     )
     customer_type = forms.ChoiceField(
-        label="Customers", choices=[("", "Internal and external"), *CustomerType.choices], required=False
+        label=gettext_lazy("Customers"),
+        choices=[("", gettext_lazy("Internal and external")), *CustomerType.choices],
+        required=False,
     )
     field_order = [
         "q",
@@ -61,7 +69,7 @@ class LearningFeedFilterForm(FeedFilterForm):
         self.fields["theme"].queryset = themes
         self.fields["unthemed"].widget.attrs["class"] = "btn-check"
         kind = self.fields["kind"]
-        kind.label, kind.choices = "Kind of engagement", [("", "All kinds of engagement"), *kind.choices[1:]]
+        kind.label, kind.choices = _("Kind of engagement"), [("", _("All kinds of engagement")), *kind.choices[1:]]
 
     QUICK = ("q", "unthemed")  # always in sight; the others fold away on phones
 
@@ -113,23 +121,29 @@ class LearningThemesForm(forms.Form):
 
 
 class ThemeForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(max_length=80)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     keywords = forms.CharField(
+        label=gettext_lazy("Keywords"),
         required=False,
         max_length=20000,  # merged themes bring their names and keywords along
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "queue, till, wait"}),
-        help_text="Words or phrases that suggest this theme, separated by commas. Its name counts too.",
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": gettext_lazy("queue, till, wait")}),
+        help_text=gettext_lazy("Words or phrases that suggest this theme, separated by commas. Its name counts too."),
     )
 
 
 class ThemeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         count = obj.learning_count
-        return f"{obj.name} ({count} learning{'' if count == 1 else 's'})"
+        return ngettext("%(name)s (%(count)s learning)", "%(name)s (%(count)s learnings)", count) % {
+            "name": obj.name,
+            "count": count,
+        }
 
 
 class ThemeMergeForm(BootstrapMixin, forms.Form):
-    target = ThemeChoiceField(label="Merge into", queryset=None, empty_label="Choose a theme")
+    target = ThemeChoiceField(
+        label=gettext_lazy("Merge into"), queryset=None, empty_label=gettext_lazy("Choose a theme")
+    )
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,19 +177,26 @@ class MemberChoiceField(forms.ChoiceField):
 class ActionForm(BootstrapMixin, forms.Form):
     """What, who and by when. The learnings it answers travel as hidden `learning` inputs (the view's job)."""
 
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "e.g. Open a second till"}))
-    description = forms.CharField(
-        label="Details (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. Open a second till")}),
     )
-    owner = MemberChoiceField(label="Owner")
-    due_on = core_forms.DateField(label="Due date")
+    description = forms.CharField(
+        label=gettext_lazy("Details (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    owner = MemberChoiceField(label=gettext_lazy("Owner"))
+    due_on = core_forms.DateField(label=gettext_lazy("Due date"))
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].set_members(owners, "Choose an owner")
-        self.fields["owner"].error_messages["required"] = "Choose who owns this action."
-        self.fields["title"].error_messages["required"] = "Say what will be done."
-        self.fields["due_on"].error_messages["required"] = "Choose a due date."
+        self.fields["owner"].set_members(owners, _("Choose an owner"))
+        self.fields["owner"].error_messages["required"] = _("Choose who owns this action.")
+        self.fields["title"].error_messages["required"] = _("Say what will be done.")
+        self.fields["due_on"].error_messages["required"] = _("Choose a due date.")
 
     def action_fields(self):
         data = self.cleaned_data
@@ -188,23 +209,28 @@ class ActionForm(BootstrapMixin, forms.Form):
 
 
 class ActionFilterForm(BootstrapMixin, forms.Form):
-    owner = MemberChoiceField(required=False)
-    status = forms.ChoiceField(choices=[("", "Any status"), *ActionStatus.choices], required=False)
+    owner = MemberChoiceField(label=gettext_lazy("Owner"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=[("", gettext_lazy("Any status")), *ActionStatus.choices], required=False
+    )
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].set_members(owners, "Anyone")
+        self.fields["owner"].set_members(owners, _("Anyone"))
 
 
 class ActionStatusForm(BootstrapMixin, forms.Form):
     """Move an action on. Dropping needs a reason and done an outcome; the service says so, next to the field."""
 
-    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ActionStatus.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Why is it dropped?", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Why is it dropped?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.CharField(
-        label="What came of it? What changed for customers?",
+        label=gettext_lazy("What came of it? What changed for customers?"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -213,10 +239,10 @@ class ActionStatusForm(BootstrapMixin, forms.Form):
 
 class ActionNoteForm(BootstrapMixin, forms.Form):
     text = forms.CharField(
-        label="Progress note",
+        label=gettext_lazy("Progress note"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What happened, what's next…"}),
-        error_messages={"required": "Write the note first."},
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": gettext_lazy("What happened, what's next…")}),
+        error_messages={"required": gettext_lazy("Write the note first.")},
     )
 
 
@@ -227,29 +253,32 @@ class LocationsField(forms.ModelMultipleChoiceField):
 
 class PilotForm(BootstrapMixin, forms.Form):
     change = forms.CharField(
-        label="The change piloted",
+        label=gettext_lazy("The change piloted"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The change customers suggested, as it is being tried.",
+        help_text=gettext_lazy("The change customers suggested, as it is being tried."),
     )
     hypothesis = forms.CharField(
-        max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), help_text="What you expect to happen, and why."
+        label=gettext_lazy("Hypothesis"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("What you expect to happen, and why."),
     )
     locations = LocationsField(
-        label="Where",
+        label=gettext_lazy("Where"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    starts_on = core_forms.DateField(label="Start")
-    ends_on = core_forms.DateField(label="End")
+    starts_on = core_forms.DateField(label=gettext_lazy("Start"))
+    ends_on = core_forms.DateField(label=gettext_lazy("End"))
     metric = forms.CharField(
-        label="What you measure",
+        label=gettext_lazy("What you measure"),
         max_length=120,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Average checkout wait (minutes)"}),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. Average checkout wait (minutes)")}),
     )
     baseline = forms.DecimalField(
-        label="Baseline (before)",
+        label=gettext_lazy("Baseline (before)"),
         required=False,
         max_digits=12,
         decimal_places=2,
@@ -264,7 +293,7 @@ class PilotForm(BootstrapMixin, forms.Form):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The pilot can't end before it starts.")
+            self.add_error("ends_on", _("The pilot can't end before it starts."))
         return cleaned
 
     def pilot_fields(self):
@@ -284,19 +313,20 @@ class PilotEditForm(PilotForm):
     """The pilot's plan, and once it has run: the result and the verdict."""
 
     result = forms.DecimalField(
-        label="Result (after)",
+        label=gettext_lazy("Result (after)"),
         required=False,
         max_digits=12,
         decimal_places=2,
         widget=forms.NumberInput(attrs=DECIMAL_INPUT),
     )
     verdict = forms.ChoiceField(
-        choices=[("", "Not decided yet"), *Verdict.choices],
+        label=gettext_lazy("Verdict"),
+        choices=[("", gettext_lazy("Not decided yet")), *Verdict.choices],
         required=False,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
     )
     verdict_notes = forms.CharField(
-        label="What was decided (optional)",
+        label=gettext_lazy("What was decided (optional)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -305,7 +335,7 @@ class PilotEditForm(PilotForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("verdict") and cleaned.get("result") is None and "result" not in self.errors:
-            self.add_error("result", "Record the result before giving a verdict.")
+            self.add_error("result", _("Record the result before giving a verdict."))
         return cleaned
 
     def pilot_fields(self):
@@ -325,15 +355,20 @@ class PilotEditForm(PilotForm):
 
 
 class ScoreForm(BootstrapMixin, forms.Form):
-    location = forms.ModelChoiceField(queryset=None, empty_label="Choose a location")
-    metric = forms.ChoiceField(choices=ScoreMetric.choices)
-    period_start = core_forms.DateField(label="Period from")
-    period_end = core_forms.DateField(label="Period to (inclusive)")
+    location = forms.ModelChoiceField(
+        label=gettext_lazy("Location"), queryset=None, empty_label=gettext_lazy("Choose a location")
+    )
+    metric = forms.ChoiceField(label=gettext_lazy("Metric"), choices=ScoreMetric.choices)
+    period_start = core_forms.DateField(label=gettext_lazy("Period from"))
+    period_end = core_forms.DateField(label=gettext_lazy("Period to (inclusive)"))
     value = forms.DecimalField(
-        max_digits=6, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
+        label=gettext_lazy("Value"),
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     responses = core_forms.IntegerField(
-        label="Responses (optional)",
+        label=gettext_lazy("Responses (optional)"),
         required=False,
         min_value=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -347,8 +382,8 @@ class ScoreForm(BootstrapMixin, forms.Form):
 
 class ScoreImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text=(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
             "UTF-8, comma- or semicolon-separated; columns: location, metric, period_start, period_end, value,"
             " responses."
         ),
@@ -358,19 +393,27 @@ class ScoreImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > SCORE_CSV_MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {SCORE_CSV_MAX_BYTES // 1_000_000} MB; split it.")
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB; split it.") % {"size": SCORE_CSV_MAX_BYTES // 1_000_000}
+            )
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise forms.ValidationError('The file is not UTF-8 text; save it as "CSV UTF-8" and try again.') from exc
+            raise forms.ValidationError(_('The file is not UTF-8 text; save it as "CSV UTF-8" and try again.')) from exc
 
 
 class ScoreFilterForm(BootstrapMixin, forms.Form):
-    metric = forms.ChoiceField(choices=[("", "All measures"), *ScoreMetric.choices], required=False)
-    region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
-    location = forms.ModelChoiceField(queryset=None, required=False, empty_label="All locations")
-    start = core_forms.DateField(label="From", required=False, **FEED_BOUNDS)
-    end = core_forms.DateField(label="To", required=False, **FEED_BOUNDS)
+    metric = forms.ChoiceField(
+        label=gettext_lazy("Metric"), choices=[("", gettext_lazy("All measures")), *ScoreMetric.choices], required=False
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"), queryset=None, required=False, empty_label=gettext_lazy("All regions")
+    )
+    location = forms.ModelChoiceField(
+        label=gettext_lazy("Location"), queryset=None, required=False, empty_label=gettext_lazy("All locations")
+    )
+    start = core_forms.DateField(label=pgettext_lazy("start of a period", "From"), required=False, **FEED_BOUNDS)
+    end = core_forms.DateField(label=pgettext_lazy("end of a period", "To"), required=False, **FEED_BOUNDS)
 
     def __init__(self, *args, regions, locations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -381,7 +424,7 @@ class ScoreFilterForm(BootstrapMixin, forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned
 
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import BaseModel, OrganizationQuerySet
@@ -73,11 +75,11 @@ class ThemeReview(BaseModel):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    PILOTING = "piloting", "Piloting"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", pgettext_lazy("action status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+    PILOTING = "piloting", pgettext_lazy("action status", "Piloting")
+    DONE = "done", pgettext_lazy("action status", "Done")
+    DROPPED = "dropped", pgettext_lazy("action status", "Dropped")
 
 
 # A tuple, not a set: its order ends up in a migration and must be the same on every run.
@@ -97,16 +99,22 @@ class Action(BaseModel):
     """A follow-up someone owns, answering one or more learnings: "you said, we did"."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    owner = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="actions_owned")
-    created_by = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="+")
-    due_on = models.DateField("due date")
-    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    dropped_reason = models.TextField("reason for dropping", blank=True)
-    outcome = models.TextField(blank=True, help_text="What changed for customers.")
-    closed_at = models.DateTimeField(null=True, blank=True, help_text="When it was last done or dropped.")
-    learnings = models.ManyToManyField(Learning, related_name="actions", blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        Membership, on_delete=models.RESTRICT, related_name="actions_owned", verbose_name=_("owner")
+    )
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.RESTRICT, related_name="+", verbose_name=_("created by")
+    )
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    dropped_reason = models.TextField(_("reason for dropping"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, help_text=_("What changed for customers."))
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, help_text=_("When it was last done or dropped.")
+    )
+    learnings = models.ManyToManyField(Learning, related_name="actions", blank=True, verbose_name=_("learnings"))
 
     objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[learnings])
@@ -157,9 +165,9 @@ class ActionNote(BaseModel):
 
 
 class Verdict(models.TextChoices):
-    ADOPT = "adopt", "Adopt"
-    ADAPT = "adapt", "Adapt"
-    ABANDON = "abandon", "Abandon"
+    ADOPT = "adopt", pgettext_lazy("pilot verdict", "Adopt")
+    ADAPT = "adapt", pgettext_lazy("pilot verdict", "Adapt")
+    ABANDON = "abandon", pgettext_lazy("pilot verdict", "Abandon")
 
 
 class Pilot(BaseModel):
@@ -167,16 +175,18 @@ class Pilot(BaseModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pilots")
     action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="pilot")
-    change = models.TextField("change piloted", help_text="The change customers suggested, as it is being tried.")
-    hypothesis = models.TextField(help_text="What you expect to happen, and why.")
-    locations = models.ManyToManyField(Location, related_name="pilots", blank=True)
-    starts_on = models.DateField("start")
-    ends_on = models.DateField("end")
-    metric = models.CharField(max_length=120, help_text="What you measure, e.g. average checkout wait (minutes).")
-    baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    result = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
-    verdict_notes = models.TextField("what was decided", blank=True)
+    change = models.TextField(_("change piloted"), help_text=_("The change customers suggested, as it is being tried."))
+    hypothesis = models.TextField(_("hypothesis"), help_text=_("What you expect to happen, and why."))
+    locations = models.ManyToManyField(Location, related_name="pilots", blank=True, verbose_name=_("locations"))
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    metric = models.CharField(
+        _("metric"), max_length=120, help_text=_("What you measure, e.g. average checkout wait (minutes).")
+    )
+    baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, null=True, blank=True)
+    result = models.DecimalField(_("result"), max_digits=12, decimal_places=2, null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices, blank=True)
+    verdict_notes = models.TextField(_("what was decided"), blank=True)
 
     objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[locations])
@@ -194,10 +204,10 @@ class Pilot(BaseModel):
 
 
 class ScoreMetric(models.TextChoices):
-    NPS = "nps", "NPS (−100 to 100)"
-    CSAT = "csat", "CSAT (1 to 5)"
-    CSAT_PERCENT = "csat_pct", "CSAT (% satisfied)"
-    CES = "ces", "CES (1 to 7)"
+    NPS = "nps", _("NPS (−100 to 100)")
+    CSAT = "csat", _("CSAT (1 to 5)")
+    CSAT_PERCENT = "csat_pct", _("CSAT (% satisfied)")
+    CES = "ces", _("CES (1 to 7)")
 
 
 # Inclusive range of each metric's value.

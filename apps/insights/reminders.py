@@ -8,8 +8,11 @@ or sweeping twice schedules nothing new; closing the action cancels what is stil
 from datetime import datetime, time, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from apps.core import formatting
 from apps.notifications import services as notification_services
 from apps.notifications.models import ReminderKind, zone_or_utc
 
@@ -30,17 +33,32 @@ def _reminder_time(action, week):
     return datetime.combine(day, REMIND_AT, tzinfo=zone)
 
 
+def _texts(action, days_late):
+    """The reminder's title and body, in the active language."""
+    title = _("Overdue: %(action)s") % {"action": action.title}
+    body = ngettext(
+        "This action was due on %(date)s, %(count)s day ago. "
+        "Update its status, add a progress note, or move the due date.",
+        "This action was due on %(date)s, %(count)s days ago. "
+        "Update its status, add a progress note, or move the due date.",
+        days_late,
+    ) % {"date": formatting.when(action.due_on, "weekday_date"), "count": days_late}
+    return title, body
+
+
 def _schedule(action, week):
     days_late = 1 + week * REPEAT_EVERY.days
+    # Written in the owner's language: the row keeps the text the dispatcher sends.
+    with translation.override(action.owner.language):
+        title, body = _texts(action, days_late)
     # Each weekly reminder is replaced by the next: it is not sent once that one is due.
     return notification_services.reminder_schedule(
         recipient=action.owner,
         kind=ReminderKind.ACTION_OVERDUE,
         source_key=f"{source_prefix(action)}overdue:{action.due_on.isoformat()}:{week}",
         due_at=_reminder_time(action, week),
-        title=f"Overdue: {action.title}",
-        body=f"This action was due on {action.due_on:%a %d %b %Y}, {days_late} day{'s' if days_late > 1 else ''} ago. "
-        "Update its status, add a progress note, or move the due date.",
+        title=title,
+        body=body,
         url=reverse("insights:action_detail", args=[action.pk]),
         expires_at=_reminder_time(action, week + 1),
     )

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from apps.core import formatting
 from apps.core.forms import add_service_errors
 from apps.core.history import history_entries
 from apps.core.redirects import safe_next
@@ -84,7 +86,7 @@ def _theme_or_404(membership, pk):
 def _require_theme_admin(membership):
     """Checked after the lookup, so another organization's theme answers 404, not 403."""
     if not can_manage_themes(membership):
-        raise PermissionDenied("Only admins manage themes.")
+        raise PermissionDenied(_("Only admins manage themes."))
 
 
 def _htmx_partial(request):
@@ -218,7 +220,7 @@ def learning_themes(request, pk):
     membership = request.membership
     learning = _learning_or_404(membership, pk)
     if not can_review_themes(membership, learning):
-        raise PermissionDenied("Only the author, their chief of staff or an admin can set this learning's themes.")
+        raise PermissionDenied(_("Only the author, their chief of staff or an admin can set this learning's themes."))
     form = LearningThemesForm(request.POST, themes=selectors.theme_list(organization=membership.organization_id))
     if form.is_valid():
         try:
@@ -228,7 +230,7 @@ def learning_themes(request, pk):
         else:
             if request.htmx:
                 return _learning_themes_fragment(request, _learning_or_404(membership, pk), saved=True)
-            messages.success(request, "Themes saved.")
+            messages.success(request, _("Themes saved."))
             return redirect(safe_next(request, reverse("insights:learning_detail", args=[pk])))
     if request.htmx:
         return _learning_themes_fragment(request, learning, form=form, status=422)
@@ -255,7 +257,7 @@ def theme_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Theme “{theme.name}” created.")
+            messages.success(request, _("Theme “%(name)s” created.") % {"name": theme.name})
             return redirect("insights:theme_list")
     return render(request, "insights/theme_form.html", {"form": form, "theme": None})
 
@@ -275,7 +277,7 @@ def theme_edit(request, pk):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Theme “{theme.name}” saved.")
+                messages.success(request, _("Theme “%(name)s” saved.") % {"name": theme.name})
                 return redirect("insights:theme_list")
     else:
         form = ThemeForm(initial={"name": theme.name, "keywords": theme.keywords})
@@ -297,11 +299,14 @@ def theme_merge(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                f"“{source.name}” merged into “{target.name}”: {moved} learning{pluralize(moved)} moved over, "
-                f"and “{source.name}” is now one of its keywords.",
+            text = ngettext(
+                "“%(source)s” merged into “%(target)s”: %(count)s learning moved over, "
+                "and “%(source)s” is now one of its keywords.",
+                "“%(source)s” merged into “%(target)s”: %(count)s learnings moved over, "
+                "and “%(source)s” is now one of its keywords.",
+                moved,
             )
+            messages.success(request, text % {"source": source.name, "target": target.name, "count": moved})
             return redirect("insights:theme_list")
     return render(request, "insights/theme_merge.html", {"form": form, "theme": source})
 
@@ -314,7 +319,7 @@ def theme_delete(request, pk):
     _require_theme_admin(membership)
     if request.method == "POST":
         services.theme_delete(acting=membership, theme=theme)
-        messages.success(request, f"Theme “{theme.name}” deleted. Its learnings stay.")
+        messages.success(request, _("Theme “%(name)s” deleted. Its learnings stay.") % {"name": theme.name})
         return redirect("insights:theme_list")
     return render(request, "insights/theme_delete.html", {"theme": theme})
 
@@ -326,7 +331,13 @@ def theme_delete(request, pk):
 
 ACTIONS_PER_PAGE = 25
 PILOTS_PER_PAGE = 25
-ACTION_TABS = [("mine", "Mine"), ("open", "Open"), ("overdue", "Overdue"), ("closed", "Closed"), ("all", "All")]
+ACTION_TABS = [
+    ("mine", gettext_lazy("Mine")),
+    ("open", pgettext_lazy("actions", "Open")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("closed", gettext_lazy("Closed")),
+    ("all", pgettext_lazy("actions", "All")),
+]
 PILOT_LENGTH = timedelta(days=28)  # the suggested end of a new pilot
 
 
@@ -344,10 +355,10 @@ def _get_pilot(membership, pk):
         raise Http404 from exc
 
 
-def _require_action_editor(membership, action, message="You cannot change this action."):
+def _require_action_editor(membership, action, message=None):
     """After the scoped lookup: its owner, its creator, an admin or the owner's chief of staff (else 403)."""
     if not can_edit_action(membership, action):
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("You cannot change this action."))
 
 
 def _pilot_of(action):
@@ -429,7 +440,7 @@ def action_create(request):
     source = request.POST if request.method == "POST" else request.GET
     learnings = _learnings_from(membership, source.getlist("learning"))
     if not can_create_actions(membership):
-        raise PermissionDenied("Board members read; they don't create actions.")
+        raise PermissionDenied(_("Board members read; they don't create actions."))
     owners = selectors.action_owner_choices(organization=organization)
     if request.method == "POST":
         form = ActionForm(request.POST, owners=owners)
@@ -439,13 +450,20 @@ def action_create(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Action created.")
+                messages.success(request, _("Action created."))
                 return redirect(_action_url(action))
     else:
         initial = {"owner": str(membership.pk) if can_own_actions(membership) else ""}
         form = ActionForm(owners=owners, initial=initial)
     form.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()  # the phone's date picker
     return render(request, "insights/action_form.html", {"form": form, "learnings": learnings})
+
+
+MOVE_TO = {
+    ActionStatus.OPEN: gettext_lazy("Move to open"),
+    ActionStatus.IN_PROGRESS: gettext_lazy("Move to in progress"),
+    ActionStatus.PILOTING: gettext_lazy("Move to piloting"),
+}
 
 
 def _status_choices(action, pilot):
@@ -456,11 +474,11 @@ def _status_choices(action, pilot):
         if status == ActionStatus.PILOTING and pilot is None:
             continue
         if status == ActionStatus.DROPPED:
-            out.append({"status": status, "label": "Drop", "kind": "reason"})
+            out.append({"status": status, "label": _("Drop"), "kind": "reason"})
         elif status == ActionStatus.DONE:
-            out.append({"status": status, "label": "Mark done", "kind": "outcome"})
+            out.append({"status": status, "label": _("Mark done"), "kind": "outcome"})
         else:
-            label = "Reopen" if action.is_closed else f"Move to {ActionStatus(status).label.lower()}"
+            label = _("Reopen") if action.is_closed else MOVE_TO[status]
             out.append({"status": status, "label": label, "kind": "button"})
     return out
 
@@ -504,7 +522,7 @@ def action_edit(request, pk):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Changes saved.")
+                messages.success(request, _("Changes saved."))
                 return redirect(_action_url(action))
     else:
         initial = {
@@ -518,11 +536,11 @@ def action_edit(request, pk):
 
 
 STATUS_MESSAGES = {
-    ActionStatus.OPEN: "The action is open again.",
-    ActionStatus.IN_PROGRESS: "The action is in progress.",
-    ActionStatus.PILOTING: "The action is piloting.",
-    ActionStatus.DONE: "The action is done. Thank you for closing the loop.",
-    ActionStatus.DROPPED: "The action is dropped.",
+    ActionStatus.OPEN: gettext_lazy("The action is open again."),
+    ActionStatus.IN_PROGRESS: gettext_lazy("The action is in progress."),
+    ActionStatus.PILOTING: gettext_lazy("The action is piloting."),
+    ActionStatus.DONE: gettext_lazy("The action is done. Thank you for closing the loop."),
+    ActionStatus.DROPPED: gettext_lazy("The action is dropped."),
 }
 
 
@@ -553,7 +571,7 @@ def action_status(request, pk):
 def action_note(request, pk):
     membership = request.membership
     action = _get_action(membership, pk)
-    _require_action_editor(membership, action, "You cannot add notes to this action.")
+    _require_action_editor(membership, action, _("You cannot add notes to this action."))
     form = ActionNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -561,7 +579,7 @@ def action_note(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Note added.")
+            messages.success(request, _("Note added."))
             return redirect(_action_url(action, "#notes"))
     return _render_action(request, action, note_form=form)
 
@@ -575,9 +593,9 @@ def action_learning_add(request, pk):
     _require_action_editor(membership, action)
     added = services.action_learnings_add(acting=membership, action=action, learnings=[learning])
     if added:
-        messages.success(request, f"The learning now counts towards “{action.title}”.")
+        messages.success(request, _("The learning now counts towards “%(action)s”.") % {"action": action.title})
     else:
-        messages.info(request, f"The learning was already linked to “{action.title}”.")
+        messages.info(request, _("The learning was already linked to “%(action)s”.") % {"action": action.title})
     return redirect(safe_next(request, _action_url(action, "#learnings")))
 
 
@@ -589,7 +607,7 @@ def action_learning_remove(request, pk, learning_pk):
     learning = _learning_or_404(membership, learning_pk)
     _require_action_editor(membership, action)
     services.action_learning_remove(acting=membership, action=action, learning=learning)
-    messages.success(request, "The learning is no longer linked to this action.")
+    messages.success(request, _("The learning is no longer linked to this action."))
     return redirect(_action_url(action, "#learnings"))
 
 
@@ -605,7 +623,7 @@ def pilot_create(request, pk):
     _require_action_editor(membership, action)
     pilot = _pilot_of(action)
     if pilot is not None:
-        messages.info(request, "This action already has a pilot.")
+        messages.info(request, _("This action already has a pilot."))
         return redirect(_pilot_url(pilot))
     locations = org_selectors.location_list(organization=membership.organization_id)
     if request.method == "POST":
@@ -616,7 +634,7 @@ def pilot_create(request, pk):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Pilot started. The action is now piloting.")
+                messages.success(request, _("Pilot started. The action is now piloting."))
                 return redirect(_pilot_url(pilot))
     else:
         today = timezone.localdate()
@@ -633,9 +651,10 @@ def pilot_create(request, pk):
 
 
 def _signed(value, suffix=""):
-    """A signed number (+1.50, or 2 with a true minus sign); decimals only when there are any."""
-    text = f"{value:+,.2f}" if value % 1 else f"{value:+,.0f}"
-    return text.replace("-", "\u2212") + suffix
+    """A signed number (+1.50, or 2 with a true minus sign) in the language's format; decimals only when there
+    are any."""
+    sign = "\u2212" if value < 0 else "+"
+    return sign + formatting.number(abs(value), 2 if value % 1 else 0) + suffix
 
 
 def _pilot_outcome(pilot):
@@ -686,7 +705,7 @@ def pilot_detail(request, pk):
 def pilot_edit(request, pk):
     membership = request.membership
     pilot = _get_pilot(membership, pk)
-    _require_action_editor(membership, pilot.action, "You cannot change this pilot.")
+    _require_action_editor(membership, pilot.action, _("You cannot change this pilot."))
     chosen = [location.pk for location in pilot.locations.all()]
     # The organization's open locations, and those the pilot already runs in (even if since closed).
     locations = org_selectors.location_list(organization=membership.organization_id, also_ids=chosen)
@@ -698,7 +717,7 @@ def pilot_edit(request, pk):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Pilot saved.")
+                messages.success(request, _("Pilot saved."))
                 return redirect(_pilot_url(pilot))
     else:
         initial = {
@@ -733,7 +752,7 @@ def _get_score(membership, pk):
 
 def _require_score_recorder(membership):
     if not can_record_scores(membership):
-        raise PermissionDenied("Admins and chiefs of staff record customer scores.")
+        raise PermissionDenied(_("Admins and chiefs of staff record customer scores."))
 
 
 @membership_required()
@@ -783,7 +802,11 @@ def score_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{score.get_metric_display()} for {score.location.name} saved.")
+            messages.success(
+                request,
+                _("%(metric)s for %(location)s saved.")
+                % {"metric": score.get_metric_display(), "location": score.location.name},
+            )
             return redirect("insights:score_list")
     return render(request, "insights/score_form.html", {"form": form, "score": None})
 
@@ -801,7 +824,7 @@ def score_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Score saved.")
+            messages.success(request, _("Score saved."))
             return redirect("insights:score_list")
     return render(request, "insights/score_form.html", {"form": form, "score": score})
 
@@ -813,7 +836,7 @@ def score_delete(request, pk):
     score = _get_score(membership, pk)
     _require_score_recorder(membership)
     services.score_delete(acting=membership, score=score)
-    messages.success(request, "Score deleted.")
+    messages.success(request, _("Score deleted."))
     return redirect("insights:score_list")
 
 
@@ -826,18 +849,25 @@ def score_import(request):
     if request.method == "POST" and form.is_valid():
         report = services.scores_import(acting=membership, text=form.cleaned_data["file"])
         if report.ok:
-            rows = f"{report.rows} row{pluralize(report.rows)}"
-            messages.success(request, f"Imported {rows}: {report.created} new, {report.updated} updated.")
+            text = ngettext(
+                "Imported %(count)s row: %(created)s new, %(updated)s updated.",
+                "Imported %(count)s rows: %(created)s new, %(updated)s updated.",
+                report.rows,
+            )
+            messages.success(
+                request, text % {"count": report.rows, "created": report.created, "updated": report.updated}
+            )
             return redirect("insights:score_list")
     status = 422 if report is not None or form.errors else 200
-    return render(request, "insights/score_import.html", {"form": form, "report": report}, status=status)
+    context = {"form": form, "report": report, "columns": services.SCORE_CSV_HEADINGS}
+    return render(request, "insights/score_import.html", context, status=status)
 
 
 @membership_required(can_record_scores)
 def score_template(request):
     """A CSV to fill in: the headers and a few example rows with this organization's locations."""
     membership = request.membership
-    rows = [[*services.SCORE_CSV_REQUIRED, *services.SCORE_CSV_OPTIONAL]]
+    rows = [services.score_csv_headings()]
     last_month_end = timezone.localdate().replace(day=1) - timedelta(days=1)
     first = last_month_end.replace(day=1)
     locations = org_selectors.location_list(organization=membership.organization_id)[:SCORE_TEMPLATE_ROWS]
@@ -845,7 +875,7 @@ def score_template(request):
         period = [first.isoformat(), last_month_end.isoformat()]
         # A code or name such as "=1+1" must reach the spreadsheet as text, as in the dashboards' exports.
         rows.append([neutralize_formula(location.code or location.name), metric, *period, value, "120"])
-    return csv_response(rows, filename="customer-scores.csv")
+    return csv_response(rows, filename=pgettext("file name of the score import template", "customer-scores.csv"))
 
 
 # === end of Customer scores ==============================================================================
