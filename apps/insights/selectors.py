@@ -207,7 +207,7 @@ def _search(qs, q, config=DEFAULT_SEARCH_CONFIG):
     """PostgreSQL full-text search (stemmed, ranked) in the organization's language; on SQLite every word must
     appear in text or quote."""
     if connection.vendor == "postgresql":
-        # The same expression as the GIN indexes on learnings (insights migrations 0002 and 0005: one per
+        # The same expression as the GIN indexes on learnings (insights migrations 0002 and 0006: one per
         # configuration), so one of them is used.
         vector = SearchVector("text", "quote", config=config)
         query = SearchQuery(q, search_type="websearch", config=config)

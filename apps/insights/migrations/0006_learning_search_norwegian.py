@@ -25,6 +25,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("insights", "0004_loop_months")]
+    dependencies = [("insights", "0005_field_labels")]
 
     operations = [migrations.RunPython(create, drop)]
