@@ -185,6 +185,11 @@ def _yes_no(value):
     return None if value is None else (_("yes") if value else _("no"))
 
 
+def _on_clock(moment, zone):
+    """The moment as the leader's clock reads it, naive so that `when` shows it as is (not on the viewer's clock)."""
+    return timezone.localtime(moment, zone).replace(tzinfo=None)
+
+
 def _kinds_with_time(by_month_kind):
     used = {kind for (_, kind), minutes in by_month_kind.items() if minutes}
     return [kind for kind in Kind.values if kind in used]
@@ -307,10 +312,7 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
             sheet=_("Coming"),
             title=_("Coming customer time"),
             columns=[Column("when", _("When")), Column("what", _("What")), Column("where", _("Where"))],
-            rows=[
-                [when(timezone.localtime(s.starts_at, zone), "weekday_day_time"), s.label, s.place]
-                for s in dashboard.coming
-            ],
+            rows=[[when(_on_clock(s.starts_at, zone), "weekday_day_time"), s.label, s.place] for s in dashboard.coming],
         )
     )
     dashboard.tables.append(

@@ -5,7 +5,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,10 +15,13 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from apps.core import formatting
-from apps.dashboards import charts
+from apps.dashboards import charts, executive
 from apps.dashboards.exports import format_value
 from apps.dashboards.team import period_label
+from apps.organizations.models import Role
 from tests.dashboards.test_team import read_table, today_team  # noqa: F401 - the fixture, used by name
+from tests.organizations.factories import MembershipFactory
+from tests.scheduling.factories import PlanFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +265,19 @@ def test_norwegian_months_and_quarters():
     with translation.override("en"):
         assert period_label(date(2026, 12, 1), "month") == "Dec 2026"
         assert period_label(date(2026, 10, 1), "quarter") == "Q4 2026"
+
+
+def test_coming_customer_time_reads_on_the_leaders_clock_in_the_persons_language(organization):
+    leader = MembershipFactory(organization=organization, role=Role.EXECUTIVE, user__time_zone="Europe/Oslo")
+    plan = PlanFactory(organization=organization, leader=leader, title="Butikkrunde")
+    # Sunday 6 December 2026, 09:00 in Oslo (08:00 UTC).
+    SessionFactory(plan=plan, starts_at=datetime(2026, 12, 6, 8, 0, tzinfo=UTC), occurrence_date=date(2026, 12, 6))
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+    def coming(language):
+        with translation.override(language), timezone.override("UTC"):  # the viewer's clock is not the leader's
+            d = executive.build(leader=leader, now=now)
+        return next(t for t in d.tables if t.name == "coming").rows
+
+    assert coming("nb") == [["søn 6. des. kl. 09:00", "Butikkrunde", ""]]
+    assert coming("en") == [["Sun 6 Dec, 09:00", "Butikkrunde", ""]]
