@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from apps.core.formatting import when
 from apps.engagements import selectors as engagement_selectors
@@ -345,7 +345,7 @@ def _themes_section(d, start, end):
                 Column("theme", _("Theme")),
                 Column("learnings", _("Learnings"), "int"),
                 Column("before", _("Previous period"), "int"),
-                Column("change", _("Change"), "int"),
+                Column("change", pgettext("the difference from the previous period", "Change"), "int"),
             ],
             rows=[
                 [

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from apps.core.formatting import when
 from apps.engagements import selectors as engagement_selectors
@@ -320,7 +320,11 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
             name="open-actions",
             sheet=_("Open actions"),
             title=_("My open actions"),
-            columns=[Column("title", _("Action")), Column("status", _("Status")), Column("due", _("Due"), "date")],
+            columns=[
+                Column("title", pgettext("an action to take, as a column heading", "Action")),
+                Column("status", _("Status")),
+                Column("due", _("Due"), "date"),
+            ],
             rows=[[Link(a.title, a.href), a.status, a.due_on] for a in dashboard.open_actions],
         )
     )

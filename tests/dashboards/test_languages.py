@@ -132,6 +132,9 @@ def test_a_norwegian_executive_export_names_every_sheet_in_norwegian(client_for,
         ["Dette kvartalet", 0, None, None, None],
     ]
     assert next(book["Timer per måned"].iter_rows(values_only=True)) == ("Måned", "Totalt")
+    # Words Django's own catalogs translate otherwise ("Handling", "Endre") keep the dashboards' meaning.
+    assert next(book["Åpne tiltak"].iter_rows(values_only=True)) == ("Tiltak", "Status", "Frist")
+    assert next(book["Siste læringer"].iter_rows(values_only=True)) == ("Læring", "Type", "Når")
 
 
 def test_a_norwegian_board_page_and_its_csv(client_for, board_member):
@@ -146,6 +149,7 @@ def test_a_norwegian_board_page_and_its_csv(client_for, board_member):
     assert response["Content-Disposition"].startswith('attachment; filename="styreoversikt-')
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[:2] == [["Timer per leder per måned, etter type"], ["Måned", "Per leder", "Alle ledere"]]
+    assert lines[lines.index(["Temaer: hyppigste"]) + 1] == ["Tema", "Læringer", "Forrige periode", "Endring"]
     assert [row[0] for row in lines if row and row[0].startswith("Blindsoner")] == [
         "Blindsoner: ikke besøkt på 60 dager"
     ]
