@@ -9,10 +9,12 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
+from apps.core.formatting import when
 from apps.engagements import selectors as engagement_selectors
 from apps.engagements.models import CUSTOMER_FACING_KINDS, Kind
 from apps.insights import selectors as insight_selectors
@@ -122,13 +124,15 @@ def _hours_section(d):
     kinds = [k for k in Kind.values if any(by_month_kind.get((m, k)) for m in d.months)]
     today = d.today
     d.charts["hours"] = charts.stacked_bar_chart(
-        title="Hours with customers per leader per month",
-        description=(
-            f"Average customer-facing hours per leader ({len(d.leaders)} leader{pluralize(len(d.leaders))})"
-            " in each month, by kind."
-        ),
-        categories=[m.strftime("%b %y") for m in d.months],
-        series=[(Kind(k).label, [hours(by_month_kind.get((m, k), 0) / n) for m in d.months]) for k in kinds],
+        title=_("Hours with customers per leader per month"),
+        description=ngettext(
+            "Average customer-facing hours per leader (%(count)s leader) in each month, by kind.",
+            "Average customer-facing hours per leader (%(count)s leaders) in each month, by kind.",
+            len(d.leaders),
+        )
+        % {"count": len(d.leaders)},
+        categories=[when(m, "short_month") for m in d.months],
+        series=[(str(Kind(k).label), [hours(by_month_kind.get((m, k), 0) / n) for m in d.months]) for k in kinds],
         links=lambda i, j: _feed(d, start=d.months[i], end=month_end(d.months[i], today), kind=kinds[j]),
     )
     month_rows = []
@@ -136,26 +140,26 @@ def _hours_section(d):
         total = sum(by_month_kind.get((month, k), 0) for k in kinds)
         month_rows.append(
             [
-                month.strftime("%b %Y"),
+                when(month, "month"),
                 *[hours(by_month_kind.get((month, k), 0) / n) for k in kinds],
                 hours(total / n),
                 Link(hours(total), _feed(d, start=month, end=month_end(month, today))),
             ]
         )
     on_target_rows = [
-        [month.strftime("%b %Y"), with_target, on, round(100 * on / with_target) if with_target else None]
+        [when(month, "month"), with_target, on, round(100 * on / with_target) if with_target else None]
         for month, (with_target, on) in zip(d.months, standing.months, strict=True)
     ]
     d.tables.append(
         Table(
             name="hours-per-month",
-            sheet="Hours by month",
-            title="Hours per leader per month, by kind",
+            sheet=_("Hours by month"),
+            title=_("Hours per leader per month, by kind"),
             columns=[
-                Column("month", "Month"),
-                *[Column(k, Kind(k).label, "hours") for k in kinds],
-                Column("per_leader", "Per leader", "hours"),
-                Column("total", "All leaders", "hours"),
+                Column("month", _("Month")),
+                *[Column(k, str(Kind(k).label), "hours") for k in kinds],
+                Column("per_leader", _("Per leader"), "hours"),
+                Column("total", _("All leaders"), "hours"),
             ],
             rows=month_rows,
         )
@@ -163,13 +167,13 @@ def _hours_section(d):
     d.tables.append(
         Table(
             name="on-target",
-            sheet="On target",
-            title="Share of leaders on target",
+            sheet=_("On target"),
+            title=_("Share of leaders on target"),
             columns=[
-                Column("month", "Month"),
-                Column("with_target", "Leaders with a target", "int"),
-                Column("on_target", "On target", "int"),
-                Column("share", "Share", "percent"),
+                Column("month", _("Month")),
+                Column("with_target", _("Leaders with a target"), "int"),
+                Column("on_target", _("On target"), "int"),
+                Column("share", _("Share"), "percent"),
             ],
             rows=on_target_rows,
         )
@@ -191,19 +195,22 @@ def _hours_section(d):
                 months_on_target,
             ]
         )
-    title = "Hours per leader over the period"
+    title = _("Hours per leader over the period")
     if len(shown) < len(ranked):
-        title = f"Most and least hours with customers: {LEADERS_EACH_END} each of {len(ranked)} leaders"
+        title = _("Most and least hours with customers: %(each)s each of %(count)s leaders") % {
+            "each": LEADERS_EACH_END,
+            "count": len(ranked),
+        }
     d.tables.append(
         Table(
             name="hours-per-leader",
-            sheet="Hours by leader",
+            sheet=_("Hours by leader"),
             title=title,
             columns=[
-                Column("leader", "Leader"),
-                Column("hours", "Hours", "hours"),
-                Column("per_month", "Per month", "hours"),
-                Column("months_on_target", "Months on target", "int"),
+                Column("leader", _("Leader")),
+                Column("hours", _("Hours"), "hours"),
+                Column("per_month", _("Per month"), "hours"),
+                Column("months_on_target", _("Months on target"), "int"),
             ],
             rows=leader_rows,
         )
@@ -227,19 +234,19 @@ def _coverage_section(d):
     d.tables.append(
         Table(
             name="coverage",
-            sheet="Coverage",
-            title="Coverage: places visited",
+            sheet=_("Coverage"),
+            title=_("Coverage: places visited"),
             columns=[
-                Column("window", "In the last"),
-                Column("locations", "Locations visited", "int"),
-                Column("of", "Of", "int"),
-                Column("share", "Share", "percent"),
-                Column("regions", "Regions visited", "int"),
-                Column("regions_of", "Of", "int"),
+                Column("window", _("In the last")),
+                Column("locations", _("Locations visited"), "int"),
+                Column("of", _("Of"), "int"),
+                Column("share", _("Share"), "percent"),
+                Column("regions", _("Regions visited"), "int"),
+                Column("regions_of", _("Of"), "int"),
             ],
             rows=[
                 [
-                    f"{days} days",
+                    ngettext("%(count)s day", "%(count)s days", days) % {"count": days},
                     Link(len(visited[days]), _link("engagements:feed", period=f"{days}d")),
                     total,
                     d.summary["coverage"][days][2],
@@ -266,21 +273,31 @@ def _coverage_section(d):
     d.tables.append(
         Table(
             name="blind-spots",
-            sheet="Blind spots",
-            title=f"Blind spots: not visited for {d.filters.blind_days} days",
+            sheet=_("Blind spots"),
+            title=ngettext(
+                "Blind spots: not visited for %(count)s day",
+                "Blind spots: not visited for %(count)s days",
+                d.filters.blind_days,
+            )
+            % {"count": d.filters.blind_days},
             columns=[
-                Column("location", "Location"),
-                Column("region", "Region"),
-                Column("last_visit", "Last visit", "date"),
-                Column("days", "Days since", "int"),
+                Column("location", _("Location")),
+                Column("region", _("Region")),
+                Column("last_visit", _("Last visit"), "date"),
+                Column("days", _("Days since"), "int"),
             ],
             rows=rows,
         )
     )
     shown = blind[:BLIND_SPOTS_SHOWN]
     d.charts["blind_spots"] = charts.horizontal_bar_chart(
-        title=f"Longest without a visit ({len(blind)} not visited for {d.filters.blind_days} days)",
-        description="Days since each location's last leader visit; never visited shows no bar.",
+        title=ngettext(
+            "Longest without a visit (%(blind)s not visited for %(count)s day)",
+            "Longest without a visit (%(blind)s not visited for %(count)s days)",
+            d.filters.blind_days,
+        )
+        % {"blind": len(blind), "count": d.filters.blind_days},
+        description=_("Days since each location's last leader visit; never visited shows no bar."),
         labels=[loc.name for loc in shown],
         values=[(d.today - loc.last_visit).days if loc.last_visit else None for loc in shown],
         unit="d",
@@ -313,8 +330,8 @@ def _themes_section(d, start, end):
         return _link("insights:learning_feed", theme=pk, **period)
 
     d.charts["themes"] = charts.horizontal_bar_chart(
-        title="Most frequent themes",
-        description="Learnings confirmed under each theme in the period.",
+        title=_("Most frequent themes"),
+        description=_("Learnings confirmed under each theme in the period."),
         labels=[names.get(pk, "?") for pk, _ in top],
         values=[count for _, count in top],
         links={i: learned(pk) for i, (pk, _) in enumerate(top)},
@@ -322,13 +339,13 @@ def _themes_section(d, start, end):
     d.tables.append(
         Table(
             name="themes",
-            sheet="Top themes",
-            title="Themes: most frequent",
+            sheet=_("Top themes"),
+            title=_("Themes: most frequent"),
             columns=[
-                Column("theme", "Theme"),
-                Column("learnings", "Learnings", "int"),
-                Column("before", "Previous period", "int"),
-                Column("change", "Change", "int"),
+                Column("theme", _("Theme")),
+                Column("learnings", _("Learnings"), "int"),
+                Column("before", _("Previous period"), "int"),
+                Column("change", pgettext("the difference from the previous period", "Change"), "int"),
             ],
             rows=[
                 [
@@ -344,12 +361,12 @@ def _themes_section(d, start, end):
     d.tables.append(
         Table(
             name="rising-themes",
-            sheet="Rising themes",
-            title="Themes: fastest rising",
+            sheet=_("Rising themes"),
+            title=_("Themes: fastest rising"),
             columns=[
-                Column("theme", "Theme"),
-                Column("rise", "More learnings than the previous period", "int"),
-                Column("learnings", "Learnings", "int"),
+                Column("theme", _("Theme")),
+                Column("rise", _("More learnings than the previous period"), "int"),
+                Column("learnings", _("Learnings"), "int"),
             ],
             rows=[[names.get(pk, "?"), rise, Link(now_counts[pk], learned(pk))] for pk, rise in rising],
         )
@@ -371,33 +388,33 @@ def _loop_section(d, start, end):
     )
     median = insight_selectors.median_days_to_close(organization=d.organization.pk, start=start, end=end)
     steps = [
-        ("Learnings", learnings, _link("insights:learning_feed", period="custom", start=d.months[0].isoformat())),
-        ("Answered by an action", loop["with_action"], _link("insights:action_list", tab="all")),
-        ("Piloted", loop["piloted"], reverse("insights:pilot_list")),
-        ("Done", loop["done"], _link("insights:action_list", tab="closed")),
+        (_("Learnings"), learnings, _link("insights:learning_feed", period="custom", start=d.months[0].isoformat())),
+        (_("Answered by an action"), loop["with_action"], _link("insights:action_list", tab="all")),
+        (_("Piloted"), loop["piloted"], reverse("insights:pilot_list")),
+        (_("Done"), loop["done"], _link("insights:action_list", tab="closed")),
     ]
     d.summary["median_days_to_close"] = median
     d.charts["loop"] = charts.funnel_chart(
-        title="From what we learned to what we did",
-        description="Learnings in the period, those an action answers, those piloted and those done.",
+        title=_("From what we learned to what we did"),
+        description=_("Learnings in the period, those an action answers, those piloted and those done."),
         steps=[(label, count) for label, count, _ in steps],
         links={i: href for i, (_, _, href) in enumerate(steps)},
     )
     d.tables.append(
         Table(
             name="loop",
-            sheet="Closed loop",
-            title="The closed loop",
+            sheet=_("Closed loop"),
+            title=_("The closed loop"),
             columns=[
-                Column("step", "Step"),
-                Column("learnings", "Learnings", "number"),
-                Column("share", "Share", "percent"),
+                Column("step", _("Step")),
+                Column("learnings", _("Learnings"), "number"),
+                Column("share", _("Share"), "percent"),
             ],
             rows=[
                 [label, Link(count, href), round(100 * count / learnings) if learnings else None]
                 for label, count, href in steps
             ]
-            + [["Median days from action to done", median, None]],
+            + [[_("Median days from action to done"), median, None]],
         )
     )
 
@@ -414,11 +431,11 @@ def _presence_section(d):
         last_day=d.today,
         region=d.filters.region,
     )
-    label = ScoreMetric(d.filters.metric).label
+    label = str(ScoreMetric(d.filters.metric).label)
     if d.filters.by_region:
         groups = {}
         for place in places:
-            key = place.region_name or "No region"
+            key = place.region_name or _("No region")
             minutes, score_sum, score_n = groups.get(key, (0, 0, 0))
             groups[key] = (
                 minutes + place.minutes,
@@ -443,12 +460,17 @@ def _presence_section(d):
     d.tables.append(
         Table(
             name="presence-vs-scores",
-            sheet="Presence and scores",
-            title=f"Leader presence and {label} by {'region' if d.filters.by_region else 'location'}",
+            sheet=_("Presence and scores"),
+            title=(
+                _("Leader presence and %(score)s by region")
+                if d.filters.by_region
+                else _("Leader presence and %(score)s by location")
+            )
+            % {"score": label},
             columns=[
-                Column("place", "Region" if d.filters.by_region else "Location"),
-                Column("hours", "Leader hours", "hours"),
-                Column("score", f"Average {label}", "number"),
+                Column("place", _("Region") if d.filters.by_region else _("Location")),
+                Column("hours", _("Leader hours"), "hours"),
+                Column("score", _("Average %(score)s") % {"score": label}, "number"),
             ],
             rows=rows,
         )
@@ -463,10 +485,14 @@ def _presence_section(d):
         if row[2] is not None
     ]
     d.charts["presence"] = charts.scatter_chart(
-        title=f"Leader presence and {label}",
-        description=f"Each point is a {'region' if d.filters.by_region else 'location'}: leader hours there in "
-        f"the period against its average {label}.",
+        title=_("Leader presence and %(score)s") % {"score": label},
+        description=(
+            _("Each point is a region: leader hours there in the period against its average %(score)s.")
+            if d.filters.by_region
+            else _("Each point is a location: leader hours there in the period against its average %(score)s.")
+        )
+        % {"score": label},
         points=points,
-        x_label="Leader hours",
+        x_label=_("Leader hours"),
         y_label=label,
     )

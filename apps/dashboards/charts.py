@@ -4,6 +4,9 @@ No JavaScript and no inline styles (the Content-Security-Policy blocks both): co
 attributes, and the hover/focus cues are classes in static/css/gemba.css ("dashboards: charts"). Every chart is
 drawn on a viewBox 480 units wide and scales with `width="100%"`; at 360 px the 15-unit text is 11.25 px.
 The numbers also go in a table beside the chart (tables.py), which is what screen readers and exports use.
+
+Text a person reads (tick labels, totals, values, tooltips, "No data") is in the active language: "12,5 t" in
+Norwegian. Coordinates and sizes are always dot-decimal (`_n`), whatever the language.
 """
 
 import hashlib
@@ -12,8 +15,12 @@ import math
 import re
 import textwrap
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
+
+from apps.core import formatting
 
 WIDTH = 480
 PAD = 12
@@ -225,7 +232,13 @@ def scatter_chart(*, title, description, points, x_label, y_label, links: Links 
             f'<circle class="chart-point" {center} r="7" fill="{PALETTE[0]}" '
             'fill-opacity="0.85" stroke="#ffffff" stroke-width="1.5"/>'
         )
-        tip = f"{label}: {x_label} {_format(x)}, {y_label} {_format(y)}"
+        tip = gettext("%(point)s: %(x_label)s %(x)s, %(y_label)s %(y)s") % {
+            "point": label,
+            "x_label": x_label,
+            "x": _format(x),
+            "y_label": y_label,
+            "y": _format(y),
+        }
         parts.append(_mark(dot, tip, _href(links, index)))
 
     return _svg(title, description, x_label_y + PAD, parts)
@@ -244,7 +257,7 @@ def funnel_chart(*, title, description, steps, links: Links = None) -> SafeStrin
     parts = []
     y = TOP
     for i, (label, count) in enumerate(steps):
-        share = f"{round(count / first * 100)}%" if first else "–"
+        share = _percent(round(count / first * 100)) if first else "–"
         numbers = f"{_format(count)} · {share}"
         width = count / widest * full
         row = [
@@ -255,7 +268,12 @@ def funnel_chart(*, title, description, steps, links: Links = None) -> SafeStrin
         ]
         if width > 0:
             row.append(_rect((WIDTH - width) / 2, y + FONT + 6, width, 26, PALETTE[0], "chart-bar"))
-        tip = f"{label}: {_format(count)} ({share} of {first_label})"
+        tip = gettext("%(step)s: %(count)s (%(share)s of %(first)s)") % {
+            "step": label,
+            "count": _format(count),
+            "share": share,
+            "first": first_label,
+        }
         parts.append(_mark("".join(row), tip, _href(links, i)))
         y += FUNNEL_ROW
     return _svg(title, description, y + PAD, parts)
@@ -296,7 +314,9 @@ def _svg(title, description, height, parts) -> SafeString:
 
 
 def _empty_chart(title, description) -> SafeString:
-    return _svg(title, description, TOP + 56, [_text(WIDTH / 2, TOP + 30, "No data", anchor="middle", fill=MUTED)])
+    return _svg(
+        title, description, TOP + 56, [_text(WIDTH / 2, TOP + 30, gettext("No data"), anchor="middle", fill=MUTED)]
+    )
 
 
 def _legend(items, *, top):
@@ -391,16 +411,35 @@ def _tidy(value):
     return int(value) if value == int(value) else value
 
 
-def _format(value):
-    """A number as people read it: no trailing zeros, at most 2 decimals."""
+def _plain(value):
+    """A number in dot-decimal, no trailing zeros, at most 2 decimals: what coordinates and sizes are written in."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
+def _format(value):
+    """A number as people read it, in the active language: no trailing zeros, at most 2 decimals ("12,5" in
+    Norwegian, "12.5" in English)."""
+    text = _plain(value)
+    decimals = len(text.partition(".")[2])
+    return formatting.number(Decimal(text), decimals or None)
+
+
+def _percent(value):
+    return pgettext("a share in a chart", "%(percent)s%%") % {"percent": _format(value)}
+
+
 def _with_unit(value, unit):
+    """The value with its unit's abbreviation in the active language: "12.5 h" / "12,5 t", "30 d" / "30 d"."""
+    if unit == "h":
+        return formatting.hours(Decimal(_plain(value)))
+    if unit == "d":
+        return pgettext("days, with the unit's abbreviation", "%(days)s d") % {"days": _format(value)}
+    if unit == "%":
+        return _percent(value)
     if not unit:
         return _format(value)
-    return f"{_format(value)}{'' if unit == '%' else ' '}{unit}"
+    return f"{_format(value)} {unit}"
 
 
-_n = _format  # coordinates print like numbers: short, no trailing zeros
+_n = _plain  # coordinates print like numbers, but always dot-decimal: short, no trailing zeros

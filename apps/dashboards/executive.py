@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
+from apps.core.formatting import when
 from apps.engagements import selectors as engagement_selectors
 from apps.engagements.models import Kind
 from apps.insights import selectors as insight_selectors
@@ -130,14 +133,14 @@ def build(*, leader, now=None):
     by_month_kind = {(row["month"], row["kind"]): row["minutes"] for row in rows}
     sessions = schedule_selectors.sessions_between(leader=leader, start=now, end=now + timedelta(days=COMING_DAYS))
     coming = [
-        ComingSession(starts_at, title or Kind(kind).label, place or "")
+        ComingSession(starts_at, title or str(Kind(kind).label), place or "")
         for starts_at, title, kind, place in sessions.filter(status=SessionStatus.PLANNED).values_list(
             "starts_at", "plan__title", "plan__kind", "location__name"
         )[:LIST_LENGTH]
     ]
     actions = insight_selectors.action_list(organization=organization, owner=leader, open_only=True)
     open_actions = [
-        OpenAction(pk, title, ActionStatus(status).label, due_on, _detail_path("insights:action_detail", pk))
+        OpenAction(pk, title, str(ActionStatus(status).label), due_on, _detail_path("insights:action_detail", pk))
         for pk, title, status, due_on in actions.values_list("pk", "title", "status", "due_on")[: LIST_LENGTH + 1]
     ]
     learnings = [
@@ -145,7 +148,7 @@ def build(*, leader, now=None):
             lg.pk,
             lg.text,
             lg.quote,
-            lg.get_kind_display(),
+            str(lg.get_kind_display()),
             timezone.localtime(lg.engagement.started_at, zone).date(),
             _detail_path("insights:learning_detail", lg.pk),
         )
@@ -179,7 +182,12 @@ def period_targets(status):
 
 
 def _yes_no(value):
-    return None if value is None else ("yes" if value else "no")
+    return None if value is None else (_("yes") if value else _("no"))
+
+
+def _on_clock(moment, zone):
+    """The moment as the leader's clock reads it, naive so that `when` shows it as is (not on the viewer's clock)."""
+    return timezone.localtime(moment, zone).replace(tzinfo=None)
 
 
 def _kinds_with_time(by_month_kind):
@@ -192,9 +200,9 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     targets = period_targets(status)
     period_rows = []
     for name, label, start in (
-        ("week", "This week", today - timedelta(days=today.weekday())),
-        ("month", "This month", today.replace(day=1)),
-        ("quarter", "This quarter", quarter_start),
+        ("week", _("This week"), today - timedelta(days=today.weekday())),
+        ("month", _("This month"), today.replace(day=1)),
+        ("quarter", _("This quarter"), quarter_start),
     ):
         target = targets.get(name)
         # The running balance is kept in the target's own period; the others show their share of the target.
@@ -214,14 +222,14 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="against-target",
-            sheet="Against target",
-            title="Customer time against target",
+            sheet=_("Against target"),
+            title=_("Customer time against target"),
             columns=[
-                Column("period", "Period"),
-                Column("hours", "Hours", "hours"),
-                Column("target", "Target (h)", "hours"),
-                Column("balance", "Running balance (h)", "hours"),
-                Column("on_target", "On target this month"),
+                Column("period", _("Period")),
+                Column("hours", _("Hours"), "hours"),
+                Column("target", _("Target (h)"), "hours"),
+                Column("balance", _("Running balance (h)"), "hours"),
+                Column("on_target", _("On target this month")),
             ],
             rows=period_rows,
         )
@@ -235,28 +243,35 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
             for kind in kinds
         ]
         total = sum(by_month_kind.get((month, kind), 0) for kind in kinds)
-        month_rows.append(
-            [month.strftime("%b %Y"), *cells, Link(hours(total), _feed_link(leader, start=month, end=end))]
-        )
+        month_rows.append([when(month, "month"), *cells, Link(hours(total), _feed_link(leader, start=month, end=end))])
     dashboard.tables.append(
         Table(
             name="hours-per-month",
-            sheet="Hours by month",
-            title=f"Hours with customers per month, last {len(months)} months",
+            sheet=_("Hours by month"),
+            title=ngettext(
+                "Hours with customers per month, last %(count)s month",
+                "Hours with customers per month, last %(count)s months",
+                len(months),
+            )
+            % {"count": len(months)},
             columns=[
-                Column("month", "Month"),
-                *[Column(kind, Kind(kind).label, "hours") for kind in kinds],
-                Column("total", "Total", "hours"),
+                Column("month", _("Month")),
+                *[Column(kind, str(Kind(kind).label), "hours") for kind in kinds],
+                Column("total", _("Total"), "hours"),
             ],
             rows=month_rows,
         )
     )
     dashboard.charts["months"] = charts.stacked_bar_chart(
-        title="Hours with customers per month",
-        description=f"Customer-facing hours of {leader.display_name} in each of the last {len(months)} months, "
-        "stacked by kind.",
-        categories=[month.strftime("%b %y") for month in months],
-        series=[(Kind(kind).label, [hours(by_month_kind.get((m, kind), 0)) for m in months]) for kind in kinds],
+        title=_("Hours with customers per month"),
+        description=ngettext(
+            "Customer-facing hours of %(name)s in each of the last %(count)s month, stacked by kind.",
+            "Customer-facing hours of %(name)s in each of the last %(count)s months, stacked by kind.",
+            len(months),
+        )
+        % {"name": leader.display_name, "count": len(months)},
+        categories=[when(month, "short_month") for month in months],
+        series=[(str(Kind(kind).label), [hours(by_month_kind.get((m, kind), 0)) for m in months]) for kind in kinds],
         links=lambda i, j: _feed_link(leader, start=months[i], end=month_end(months[i], today), kind=kinds[j]),
     )
     quarter_months = [m for m in months if m >= quarter_start]
@@ -266,12 +281,16 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="split-by-kind",
-            sheet="By kind",
-            title="This quarter by kind",
-            columns=[Column("kind", "Kind"), Column("hours", "Hours", "hours"), Column("share", "Share", "percent")],
+            sheet=_("By kind"),
+            title=_("This quarter by kind"),
+            columns=[
+                Column("kind", _("Kind")),
+                Column("hours", _("Hours"), "hours"),
+                Column("share", _("Share"), "percent"),
+            ],
             rows=[
                 [
-                    Kind(kind).label,
+                    str(Kind(kind).label),
                     Link(hours(minutes), _feed_link(leader, start=quarter_start, end=today, kind=kind)),
                     round(100 * minutes / total),
                 ]
@@ -280,9 +299,9 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
         )
     )
     dashboard.charts["split"] = charts.horizontal_bar_chart(
-        title="This quarter by kind",
-        description="Customer-facing hours this quarter, by kind of customer time.",
-        labels=[Kind(kind).label for kind, _ in split],
+        title=_("This quarter by kind"),
+        description=_("Customer-facing hours this quarter, by kind of customer time."),
+        labels=[str(Kind(kind).label) for kind, _ in split],
         values=[hours(minutes) for _, minutes in split],
         unit="h",
         links={i: _feed_link(leader, start=quarter_start, end=today, kind=kind) for i, (kind, _) in enumerate(split)},
@@ -290,30 +309,31 @@ def _add_tables_and_charts(dashboard, months, by_month_kind, quarter_start, zone
     dashboard.tables.append(
         Table(
             name="coming",
-            sheet="Coming",
-            title="Coming customer time",
-            columns=[Column("when", "When"), Column("what", "What"), Column("where", "Where")],
-            rows=[
-                [timezone.localtime(s.starts_at, zone).strftime("%a %d %b %H:%M"), s.label, s.place]
-                for s in dashboard.coming
-            ],
+            sheet=_("Coming"),
+            title=_("Coming customer time"),
+            columns=[Column("when", _("When")), Column("what", _("What")), Column("where", _("Where"))],
+            rows=[[when(_on_clock(s.starts_at, zone), "weekday_day_time"), s.label, s.place] for s in dashboard.coming],
         )
     )
     dashboard.tables.append(
         Table(
             name="open-actions",
-            sheet="Open actions",
-            title="My open actions",
-            columns=[Column("title", "Action"), Column("status", "Status"), Column("due", "Due", "date")],
+            sheet=_("Open actions"),
+            title=_("My open actions"),
+            columns=[
+                Column("title", pgettext("an action to take, as a column heading", "Action")),
+                Column("status", _("Status")),
+                Column("due", _("Due"), "date"),
+            ],
             rows=[[Link(a.title, a.href), a.status, a.due_on] for a in dashboard.open_actions],
         )
     )
     dashboard.tables.append(
         Table(
             name="recent-learnings",
-            sheet="Recent learnings",
-            title="My recent learnings",
-            columns=[Column("learning", "Learning"), Column("kind", "Kind"), Column("when", "When", "date")],
+            sheet=_("Recent learnings"),
+            title=_("My recent learnings"),
+            columns=[Column("learning", _("Learning")), Column("kind", _("Kind")), Column("when", _("When"), "date")],
             rows=[[Link(lg.text[:120], lg.href), lg.kind, lg.day] for lg in dashboard.learnings],
         )
     )

@@ -2,7 +2,10 @@
 download reads exactly like the page.
 
 Choices:
-- No thousands separators anywhere (page included), so spreadsheets parse CSV numbers and the CSV equals the page.
+- Titles, column headers and sheet names are in the requesting person's language (the one active during the
+  request), as on the page.
+- The page writes numbers in the person's language ("1 234,5" in Norwegian; English groups no thousands, so
+  "1234.5"); the CSV always writes them as a spreadsheet or a script parses them ("1234.5"), in every language.
 - Percent is 0..100. The page shows "42 %", the CSV "42" and the XLSX the number 42 with the format "0".
 - XLSX cells hold the value as displayed (rounded the same way), not the raw value, so the totals match the page.
 - Dates are ISO ("2026-11-02") on the page and in the CSV, and real date cells in the XLSX.
@@ -11,16 +14,18 @@ Choices:
 import io
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import urljoin
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from apps.core import spreadsheets
+from apps.core import formatting, spreadsheets
 from apps.core.spreadsheets import neutralize_formula
 
 from .tables import Link, Table, plain
@@ -43,21 +48,29 @@ def _fixed(value, places):
     return text
 
 
+def _shown(text, for_csv):
+    """A dot-decimal number's text as the page shows it in the active language (the CSV keeps it as it is)."""
+    if for_csv:
+        return text
+    return formatting.number(Decimal(text), len(text.partition(".")[2]) or None)
+
+
 def format_value(value, kind, *, for_csv=False):
-    """The text a cell shows: `for_csv` drops what only helps a reader ("—" for nothing, the % sign)."""
+    """The text a cell shows: `for_csv` drops what only helps a reader ("—" for nothing, the % sign) and keeps
+    numbers dot-decimal; the page writes them in the active language."""
     value = plain(value)
     if value is None:
         return "" if for_csv else EMPTY_HTML
     if kind == "int":
-        return _fixed(value, 0)
+        return _shown(_fixed(value, 0), for_csv)
     if kind == "hours":
-        return _fixed(value, 1)
+        return _shown(_fixed(value, 1), for_csv)
     if kind == "percent":
         number = _fixed(value, 0)
-        return number if for_csv else f"{number} %"
+        return number if for_csv else f"{_shown(number, for_csv)} %"
     if kind == "number":
         text = _fixed(value, 2)
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return _shown(text.rstrip("0").rstrip(".") if "." in text else text, for_csv)
     if kind == "date":
         return (value.date() if isinstance(value, datetime) else value).isoformat()
     return str(value)
@@ -73,8 +86,8 @@ def csv_response(*, filename: str, tables: list[Table]) -> HttpResponse:
     """One CSV holding every table: its title, its header row, its rows, then a blank line."""
     rows = []
     for table in tables:
-        rows.append([table.title])
-        rows.append([column.label for column in table.columns])
+        rows.append([str(table.title)])
+        rows.append([str(column.label) for column in table.columns])
         for row in table.rows:
             cells = []
             for column, value in zip(table.columns, row, strict=True):
@@ -105,7 +118,7 @@ def _shorten(text, limit):
 def sheet_title(title, taken):
     """A valid Excel sheet name for `title` (at most 31 characters, cut at a word), unique (Excel ignores case)
     among `taken`, which it joins."""
-    base = INVALID_SHEET_CHARS_RE.sub("-", title).strip().strip("'") or "Sheet"
+    base = INVALID_SHEET_CHARS_RE.sub("-", str(title)).strip().strip("'") or str(_("Sheet"))
     candidate = _shorten(base, SHEET_TITLE_MAX)
     number = 1
     while candidate.casefold() in taken:
@@ -144,9 +157,10 @@ def xlsx_response(*, filename: str, tables: list[Table], base_url: str) -> HttpR
     for table in tables:
         sheet = workbook.create_sheet(sheet_title(table.sheet or table.title, taken))
         bold = Font(bold=True)
-        widths = [len(column.label) for column in table.columns]
-        for index, column in enumerate(table.columns, start=1):
-            sheet.cell(row=1, column=index, value=column.label).font = bold
+        labels = [str(column.label) for column in table.columns]
+        widths = [len(label) for label in labels]
+        for index, label in enumerate(labels, start=1):
+            sheet.cell(row=1, column=index, value=label).font = bold
         for row_index, row in enumerate(table.rows, start=2):
             for index, (column, value) in enumerate(zip(table.columns, row, strict=True), start=1):
                 cell_value = _xlsx_value(value, column.kind)
@@ -167,7 +181,7 @@ def xlsx_response(*, filename: str, tables: list[Table], base_url: str) -> HttpR
             sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6), 60) + 2
         sheet.freeze_panes = "A2"
     if not workbook.worksheets:
-        workbook.create_sheet("Sheet")  # a workbook with no sheet is not a valid file
+        workbook.create_sheet(_("Sheet"))  # a workbook with no sheet is not a valid file
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _attachment(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE, filename=f"{filename}.xlsx")

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import forms as core_forms
 from apps.core.forms import BootstrapMixin
@@ -11,7 +13,7 @@ from .board import PERIODS, BoardFilters
 
 
 def team_label(chief_name):
-    return f"{chief_name}'s executives"
+    return _("%(name)s's executives") % {"name": chief_name}
 
 
 class ChiefChoiceField(forms.ModelChoiceField):
@@ -35,16 +37,29 @@ class _Menu(BaseChoiceIterator):
 
 class BoardFilterForm(BootstrapMixin, forms.Form):
     period = forms.ChoiceField(
-        choices=[("3m", "Last 3 months"), ("6m", "Last 6 months"), ("12m", "Last 12 months")],
+        choices=[
+            ("3m", gettext_lazy("Last 3 months")),
+            ("6m", gettext_lazy("Last 6 months")),
+            ("12m", gettext_lazy("Last 12 months")),
+        ],
         required=False,
         initial="12m",
+        label=gettext_lazy("Period"),
     )
-    region = forms.ModelChoiceField(queryset=None, required=False, empty_label="All regions")
-    team = ChiefChoiceField(queryset=None, required=False, empty_label="All executives", label="Team")
-    blind_days = core_forms.IntegerField(label="Blind spot after (days)", min_value=7, max_value=730, required=False)
-    metric = forms.ChoiceField(choices=ScoreMetric.choices, required=False, label="Customer score")
+    region = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label=gettext_lazy("All regions"), label=gettext_lazy("Region")
+    )
+    team = ChiefChoiceField(
+        queryset=None, required=False, empty_label=gettext_lazy("All executives"), label=gettext_lazy("Team")
+    )
+    blind_days = core_forms.IntegerField(
+        label=gettext_lazy("Blind spot after (days)"), min_value=7, max_value=730, required=False
+    )
+    metric = forms.ChoiceField(choices=ScoreMetric.choices, required=False, label=gettext_lazy("Customer score"))
     by = forms.ChoiceField(
-        choices=[("location", "By location"), ("region", "By region")], required=False, label="Scores by"
+        choices=[("location", gettext_lazy("By location")), ("region", gettext_lazy("By region"))],
+        required=False,
+        label=gettext_lazy("Scores by"),
     )
 
     def __init__(self, *args, regions, chiefs, **kwargs):

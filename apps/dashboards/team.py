@@ -23,7 +23,10 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from apps.core.formatting import when
 from apps.engagements import selectors as engagement_selectors
 from apps.insights import selectors as insight_selectors
 from apps.scheduling import selectors as scheduling_selectors
@@ -43,8 +46,8 @@ def period_label(start, period):
     if start is None:
         return None
     if period == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    return f"{start:%b %Y}"
+        return _("Q%(quarter)s %(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
+    return when(start, "month")
 
 
 @dataclass
@@ -139,21 +142,22 @@ def sort_rows(rows, *, key, descending=False):
 
 
 # --- What the page shows (and the exports write) -----------------------------------------------------------------
-TABLE_TITLE = "Executives you support"
+TABLE_TITLE = gettext_lazy("Executives you support")
 COLUMNS = [
-    Column("name", "Executive"),
-    Column("period", "Period"),
-    Column("actual", "This period (h)", "hours"),
-    Column("target", "Target (h)", "hours"),
-    Column("percent", "% of target", "percent"),
-    Column("balance", "Balance (h)", "hours"),
-    Column("last_contact", "Last customer contact", "date"),
-    Column("missed", "Missed (30 days)", "int"),
-    Column("unlogged", "Not logged (30 days)", "int"),
-    Column("upcoming", "Coming (14 days)", "int"),
-    Column("actions", "Open actions", "int"),
-    Column("overdue", "Overdue actions", "int"),
-    Column("on_target", "On target this month"),
+    Column("name", gettext_lazy("Executive")),
+    Column("period", gettext_lazy("Period")),
+    Column("actual", gettext_lazy("This period (h)"), "hours"),
+    Column("target", gettext_lazy("Target (h)"), "hours"),
+    # A no-break space keeps "%" with its words (and out of gettext's idea of a placeholder: "% o" reads as one).
+    Column("percent", gettext_lazy("%\u00a0of target"), "percent"),
+    Column("balance", gettext_lazy("Balance (h)"), "hours"),
+    Column("last_contact", gettext_lazy("Last customer contact"), "date"),
+    Column("missed", gettext_lazy("Missed (30 days)"), "int"),
+    Column("unlogged", gettext_lazy("Not logged (30 days)"), "int"),
+    Column("upcoming", gettext_lazy("Coming (14 days)"), "int"),
+    Column("actions", gettext_lazy("Open actions"), "int"),
+    Column("overdue", gettext_lazy("Overdue actions"), "int"),
+    Column("on_target", gettext_lazy("On target this month")),
 ]
 
 
@@ -191,24 +195,25 @@ def _cells(row):
         Link(row.upcoming, schedule),
         Link(row.open_actions, _url("insights:action_list", tab="open", owner=pk)),
         Link(row.overdue_actions, _url("insights:action_list", tab="overdue", owner=pk)),
-        None if row.on_target is None else ("yes" if row.on_target else "no"),
+        None if row.on_target is None else (_("yes") if row.on_target else _("no")),
     ]
 
 
 def team_table(rows, *, title=TABLE_TITLE) -> Table:
+    """The table in the active language (its title and headers read when it is built, for the page and exports)."""
     return Table(
         name="team-executives",
-        sheet="Executives",
-        title=title,
-        columns=list(COLUMNS),
+        sheet=_("Executives"),
+        title=str(title),
+        columns=[Column(column.key, str(column.label), column.kind) for column in COLUMNS],
         rows=[_cells(row) for row in rows],
     )
 
 
 def team_chart(rows) -> SafeString:
     return horizontal_bar_chart(
-        title="This period vs target",
-        description=(
+        title=_("This period vs target"),
+        description=_(
             "Customer-facing hours each executive logged in their current target period (a month or a quarter on "
             "their own clock), with their target marked. The same numbers are in the table below."
         ),
@@ -216,7 +221,7 @@ def team_chart(rows) -> SafeString:
         values=[hours(row.actual_minutes) for row in rows],
         unit="h",
         links={i: executive_url(row) for i, row in enumerate(rows)},
-        secondary=("Target", [hours(row.target_minutes) for row in rows]),
+        secondary=(_("Target"), [hours(row.target_minutes) for row in rows]),
     )
 
 

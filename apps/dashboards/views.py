@@ -4,6 +4,8 @@ Views orchestrate: who may see which leader (404 for other organizations), build
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
@@ -30,6 +32,16 @@ def export(request, *, filename, tables):
     if fmt == "xlsx":
         return xlsx_response(filename=filename, tables=tables, base_url=request.build_absolute_uri("/"))
     return None
+
+
+def _file_name(name):
+    """The start of an export's file name, in the person's language ("board-2026-12-06.csv", "styreoversikt-...")."""
+    names = {
+        "customer-time": pgettext("file name", "customer-time"),
+        "team": pgettext("file name", "team"),
+        "board": pgettext("file name", "board"),
+    }
+    return names[name]
 
 
 def tables_by_key(tables):
@@ -65,7 +77,9 @@ def executive(request):
         return redirect("dashboards:team" if membership.is_chief_of_staff else "engagements:feed")
     dashboard = executive_dashboard.build(leader=leader)
     exported = export(
-        request, filename=f"customer-time-{slugify(leader.display_name)}-{dashboard.today}", tables=dashboard.tables
+        request,
+        filename=f"{_file_name('customer-time')}-{slugify(leader.display_name)}-{dashboard.today}",
+        tables=dashboard.tables,
     )
     if exported is not None:
         return exported
@@ -99,11 +113,11 @@ def team(request):
     leaders = org_selectors.executives_visible_to(membership=membership)
     if leaders is None:
         raise Http404
-    title = team_dashboard.TABLE_TITLE if membership.is_chief_of_staff else "Executives"
+    title = team_dashboard.TABLE_TITLE if membership.is_chief_of_staff else _("Executives")
     dashboard = team_dashboard.team_dashboard(
         organization=membership.organization_id, leaders=leaders, sort=request.GET.get("sort"), title=title
     )
-    exported = export(request, filename=f"team-{dashboard.today}", tables=dashboard.tables)
+    exported = export(request, filename=f"{_file_name('team')}-{dashboard.today}", tables=dashboard.tables)
     if exported is not None:
         return exported
     return render(request, "dashboards/team.html", {"d": dashboard, "is_admin": membership.role == Role.ADMIN})
@@ -125,7 +139,7 @@ def board(request):
     )
     filters = form.filters() if form.is_bound and form.is_valid() else BoardFilters()
     dashboard = board_dashboard.build(organization=organization, filters=filters)
-    exported = export(request, filename=f"board-{dashboard.today}", tables=dashboard.tables)
+    exported = export(request, filename=f"{_file_name('board')}-{dashboard.today}", tables=dashboard.tables)
     if exported is not None:
         return exported
     query = request.GET.copy()

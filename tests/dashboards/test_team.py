@@ -134,7 +134,7 @@ def test_rows_carry_each_executives_figures_on_their_own_clock(team):
         "Period",
         "This period (h)",
         "Target (h)",
-        "% of target",
+        "%\u00a0of target",
         "Balance (h)",
         "Last customer contact",
         "Missed (30 days)",
@@ -298,7 +298,9 @@ class TableReader(HTMLParser):
 
     def handle_endtag(self, tag):
         if self.depth and tag in ("th", "td"):
-            self.rows[-1].append(" ".join(self.cell.replace("▲", "").replace("▼", "").split()))
+            # Markup's own whitespace collapses; a no-break space is text ("%\u00a0of target", "1\u00a0234,5").
+            text = re.sub(r"[ \t\r\n]+", " ", self.cell.replace("▲", "").replace("▼", "")).strip()
+            self.rows[-1].append(text)
             self.cell = None
         elif tag == "table":
             self.depth = 0

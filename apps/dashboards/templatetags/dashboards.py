@@ -2,6 +2,7 @@ import html
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from apps.core import choice_html
 
@@ -53,7 +54,7 @@ def dashboard_table(table):
     head = "".join(
         f'<th scope="col"{_class_attr(header_class(column))}>{_escape(column.label)}</th>' for column in table.columns
     )
-    # A number formats to digits, a sign and a point (or the empty mark): nothing to escape.
+    # A number formats to digits, a sign, a decimal mark and a grouping space (or the empty mark): nothing to escape.
     escapes = [_escape if kind not in NUMERIC_KINDS else str for kind in kinds]
     body = []
     for row in table.rows:
@@ -66,9 +67,8 @@ def dashboard_table(table):
             cells.append(f'<th scope="row"{css}>{shown}</th>' if index == 0 else f"<td{css}>{shown}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
-        body.append(
-            f'<tr><td colspan="{len(table.columns)}" class="text-body-secondary">No data for this period.</td></tr>'
-        )
+        empty = _escape(_("No data for this period."))
+        body.append(f'<tr><td colspan="{len(table.columns)}" class="text-body-secondary">{empty}</td></tr>')
     return mark_safe(
         # A box that may scroll sideways is a tab stop with a name, so a keyboard can scroll it too.
         f'<div class="table-responsive" tabindex="0" role="region" aria-label="{_escape(table.title)}">'
