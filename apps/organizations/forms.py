@@ -61,7 +61,10 @@ class MembershipForm(forms.ModelForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EXECUTIVE)
-    language = language_field(label=_("Language"), help_text=_("The invitation's, and the new member's."))
+    language = language_field(
+        label=_("Language"),
+        help_text=_("The invitation is written in it; the new member keeps it until they choose their own."),
+    )
 
     def __init__(self, *args, language="en", **kwargs):
         super().__init__(*args, **kwargs)
