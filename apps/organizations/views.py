@@ -71,7 +71,9 @@ def organization_settings(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Organization settings saved."))
+            # A new default language applies to the next page already (the admin's own choice aside).
+            with translation.override(request.user.language or organization.language):
+                messages.success(request, _("Organization settings saved."))
             return redirect("organizations:settings")
     return render(request, "organizations/settings.html", {"form": form, "organization": organization})
 

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..models import MAX_ATTEMPTS, Notification, Reminder, ReminderStatus, zone_or_utc
+from ..models import MAX_ATTEMPTS, Notification, Reminder, ReminderKind, ReminderStatus, zone_or_utc
 from ..tokens import unsubscribe_token
 from .staleness import stale_ids
 
@@ -63,7 +63,7 @@ def _send_email(reminder, member):
         "reminder": reminder,
         "recipient": member,
         "organization": member.organization,
-        "kind_label": reminder.get_kind_display(),
+        "kind_label": ReminderKind(reminder.kind).label,  # lazy: in the language the email is rendered in
         "link": _absolute(reminder.url or reverse("notifications:list")),
         "preferences_url": _absolute(reverse("notifications:preferences")),
         "unsubscribe_url": unsubscribe_url,
