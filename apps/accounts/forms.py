@@ -25,6 +25,17 @@ class LanguageSelect(forms.Select):
         return option
 
 
+class TimeZoneSelect(forms.Select):
+    """A <select> of time zones: their names are English place names (the tz database's), marked so, as a screen
+    reader on a Norwegian page should read "America/New York" in English."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value:
+            option["attrs"]["lang"] = "en"
+        return option
+
+
 def language_field(*, label, blank_label=None, **kwargs):
     """A language box: both languages (each in itself), and with `blank_label` a blank "follow the default".
     Never required: a form posted without it (an older page, a script) gets "" and the caller's default."""
@@ -47,6 +58,7 @@ class ProfileForm(forms.Form):
         label=_("Time zone"),
         choices=[("", _("Use my organization's time zone")), *TIME_ZONE_CHOICES],
         required=False,
+        widget=TimeZoneSelect,
         help_text=_("Times are shown, and weeks start, in this zone."),
     )
     language = language_field(

@@ -3,7 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.forms import TIME_ZONE_CHOICES, language_field
+from apps.accounts.forms import TIME_ZONE_CHOICES, TimeZoneSelect, language_field
 
 from .models import Location, Membership, Role
 
@@ -16,7 +16,9 @@ def _helper(label):
 
 class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London")
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London", widget=TimeZoneSelect
+    )
     language = language_field(
         label=_("Language"),
         help_text=_("New members and invitations get this language; each member may choose their own."),
