@@ -1,5 +1,24 @@
+from contextlib import nullcontext
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
+
+from .selectors import language_for
+
+
+def _recipient(context, email):
+    """The person an allauth email goes to: the context's user, else the account that owns the address."""
+    user = context.get("user")
+    if user is not None and getattr(user, "pk", None):
+        return user
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    if address is not None:
+        return address.user
+    return get_user_model().objects.filter(email__iexact=email).first()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,3 +39,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return self.get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        # In the recipient's language (a password reset asked for from an English browser still reaches a
+        # Norwegian member in Norwegian); an address nobody owns gets the page's language.
+        language = language_for(_recipient(context, email))
+        with translation.override(language) if language else nullcontext():
+            return super().send_mail(template_prefix, email, context)

@@ -5,11 +5,12 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def validate_time_zone(value):
     if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Oslo).")
+        raise ValidationError(_("%(value)s is not a known time zone (e.g. Europe/Oslo).") % {"value": repr(value)})
 
 
 class UserManager(BaseUserManager):

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import Notification, NotificationPreference, Reminder
@@ -16,10 +17,13 @@ class ReminderAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     actions = ["retry_now"]
 
-    @admin.action(description="Send again now (failed, skipped, cancelled or unconfirmed reminders)")
+    @admin.action(description=_("Send again now (failed, skipped, cancelled or unconfirmed reminders)"))
     def retry_now(self, request, queryset):
         count = services.reminders_retry(ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{count} reminder{pluralize(count)} will go out within a minute.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)s reminder will go out within a minute.", "%(count)s reminders will go out within a minute.", count
+        )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Notification)

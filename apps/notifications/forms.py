@@ -4,10 +4,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.forms import whole_number
 
-from .models import MAX_LEAD_MINUTES, MAX_LEAD_TIMES, ReminderKind
+from .models import MAX_LEAD_MINUTES, MAX_LEAD_TIMES, ReminderKind, too_many_lead_times
 
 LEAD_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -18,43 +20,46 @@ def lead_minutes_text(values):
 
 class PreferencesForm(forms.Form):
     email_enabled = forms.BooleanField(
-        label="Email me reminders",
+        label=gettext_lazy("Email me reminders"),
         required=False,
-        help_text="When off, reminders still appear under the bell in Gemba.",
+        help_text=gettext_lazy("When off, reminders still appear under the bell in Gemba."),
     )
     enabled_kinds = forms.MultipleChoiceField(
-        label="Remind me about",
+        label=gettext_lazy("Remind me about"),
         choices=ReminderKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Kinds you untick are not sent at all: neither in Gemba nor by email.",
+        help_text=gettext_lazy("Kinds you untick are not sent at all: neither in Gemba nor by email."),
     )
     session_lead_minutes = forms.CharField(
-        label="Before a session, remind me this many minutes ahead",
+        label=gettext_lazy("Before a session, remind me this many minutes ahead"),
         max_length=100,
-        help_text=(
-            f"Comma-separated minutes, e.g. 1440, 60 (a day and an hour before). "
-            f"Up to {MAX_LEAD_TIMES} values, each from 1 to {MAX_LEAD_MINUTES} (7 days)."
-        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     quiet_start = forms.TimeField(
-        label="Quiet from",
+        label=gettext_lazy("Quiet from"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     quiet_end = forms.TimeField(
-        label="Quiet until",
+        label=gettext_lazy("Quiet until"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
     def __init__(self, *args, time_zone_name="UTC", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["session_lead_minutes"].help_text = _(
+            "Comma-separated minutes, e.g. 1440, 60 (a day and an hour before). "
+            "Up to %(count)s values, each from 1 to %(max)s (7 days)."
+        ) % {"count": MAX_LEAD_TIMES, "max": MAX_LEAD_MINUTES}
         quiet_help = format_html(
             '<p class="form-text mt-0" id="quiet_hours_help">{}</p>',
-            f"On your clock ({time_zone_name}). A reminder due in quiet hours waits for their end; "
-            "they may cross midnight (22:00 until 07:00). Leave both empty for none.",
+            _(
+                "On your clock (%(zone)s). A reminder due in quiet hours waits for their end; "
+                "they may cross midnight (22:00 until 07:00). Leave both empty for none."
+            )
+            % {"zone": time_zone_name},
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -62,30 +67,31 @@ class PreferencesForm(forms.Form):
             "enabled_kinds",
             "session_lead_minutes",
             Fieldset(
-                "Quiet hours",
+                _("Quiet hours"),
                 Row(Column("quiet_start", css_class="col-6"), Column("quiet_end", css_class="col-6")),
                 HTML(quiet_help),
             ),
         )
-        self.helper.add_input(Submit("submit", "Save preferences", css_class="btn-primary"))
+        self.helper.add_input(Submit("submit", _("Save preferences"), css_class="btn-primary"))
 
     def clean_session_lead_minutes(self):
         text = self.cleaned_data["session_lead_minutes"].strip()
         tokens = [token for token in LEAD_SEPARATORS.split(text) if token]
         if not tokens:
-            raise forms.ValidationError("Give at least one lead time, e.g. 60.")
+            raise forms.ValidationError(_("Give at least one lead time, e.g. 60."))
         values = []
         for token in tokens:
             # The same reading of a number as every other whole-number box of the site (1e3 is 1000).
-            value = whole_number(token, f"“{token}” is not a whole number of minutes.")
+            value = whole_number(token, _("“%(value)s” is not a whole number of minutes.") % {"value": token})
             if not 1 <= value <= MAX_LEAD_MINUTES:
                 raise forms.ValidationError(
-                    f"{value} is out of range: each lead time is from 1 to {MAX_LEAD_MINUTES} minutes (7 days)."
+                    _("%(value)s is out of range: each lead time is from 1 to %(max)s minutes (7 days).")
+                    % {"value": value, "max": MAX_LEAD_MINUTES}
                 )
             if value not in values:
                 values.append(value)
         if len(values) > MAX_LEAD_TIMES:
-            raise forms.ValidationError(f"Give at most {MAX_LEAD_TIMES} lead times.")
+            raise forms.ValidationError(too_many_lead_times())
         return sorted(values, reverse=True)
 
     def clean(self):
@@ -94,11 +100,11 @@ class PreferencesForm(forms.Form):
         if "quiet_start" in self.errors or "quiet_end" in self.errors:
             return cleaned
         if start is None and end is not None:
-            self.add_error("quiet_start", "Give a start for your quiet hours too (or clear both).")
+            self.add_error("quiet_start", _("Give a start for your quiet hours too (or clear both)."))
         elif end is None and start is not None:
-            self.add_error("quiet_end", "Give an end for your quiet hours too (or clear both).")
+            self.add_error("quiet_end", _("Give an end for your quiet hours too (or clear both)."))
         elif start is not None and start == end:
-            self.add_error("quiet_end", "Quiet hours must end at a different time than they start.")
+            self.add_error("quiet_end", _("Quiet hours must end at a different time than they start."))
         return cleaned
 
     def service_kwargs(self):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core.models import BaseModel, OrganizationQuerySet
 from apps.core.zones import zone_or_utc
@@ -22,23 +24,23 @@ MAX_LEAD_MINUTES = 7 * 24 * 60
 
 
 class ReminderKind(models.TextChoices):
-    SESSION_BEFORE = "session_before", "Before a session"
-    SESSION_AFTER = "session_after", "Log what you learned"
-    MISSING_ENTRY = "missing_entry", "Missing entry"
-    UNDER_TARGET = "under_target", "Under target"
-    ACTION_OVERDUE = "action_overdue", "Overdue action"
+    SESSION_BEFORE = "session_before", gettext_lazy("Before a session")
+    SESSION_AFTER = "session_after", gettext_lazy("Log what you learned")
+    MISSING_ENTRY = "missing_entry", gettext_lazy("Missing entry")
+    UNDER_TARGET = "under_target", gettext_lazy("Under target")
+    ACTION_OVERDUE = "action_overdue", gettext_lazy("Overdue action")
 
 
 class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    CANCELLED = "cancelled", "Cancelled"
-    SKIPPED = "skipped", "Skipped"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
-    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    PENDING = "pending", gettext_lazy("Pending")
+    QUEUED = "queued", gettext_lazy("Queued")
+    SENDING = "sending", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Sent")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+    SKIPPED = "skipped", gettext_lazy("Skipped")
+    FAILED = "failed", gettext_lazy("Failed")
+    EXPIRED = "expired", gettext_lazy("Expired")
+    UNCONFIRMED = "unconfirmed", gettext_lazy("Unconfirmed")
 
 
 # When a reminder stops being worth sending, counted from its due time, for a caller that does not say
@@ -60,24 +62,32 @@ def default_lead_minutes():
     return list(DEFAULT_LEAD_MINUTES)
 
 
+def too_many_lead_times():
+    return ngettext("Give at most %(count)s lead time.", "Give at most %(count)s lead times.", MAX_LEAD_TIMES) % {
+        "count": MAX_LEAD_TIMES
+    }
+
+
 def validate_site_path(value):
     """A link inside this site ("/log/?session=4"): never another site or a javascript: URL."""
     if value and (not value.startswith("/") or value.startswith("//") or "\\" in value):
-        raise ValidationError("Give a path on this site, starting with a single /.")
+        raise ValidationError(_("Give a path on this site, starting with a single /."))
 
 
 def validate_kinds(value):
     if not isinstance(value, list) or any(kind not in ReminderKind.values for kind in value):
-        raise ValidationError("Choose kinds of reminder from the list.")
+        raise ValidationError(_("Choose kinds of reminder from the list."))
 
 
 def validate_lead_minutes(value):
     if not isinstance(value, list) or any(type(item) is not int for item in value):
-        raise ValidationError("Lead times are whole numbers of minutes.")
+        raise ValidationError(_("Lead times are whole numbers of minutes."))
     if len(value) > MAX_LEAD_TIMES:
-        raise ValidationError(f"Give at most {MAX_LEAD_TIMES} lead times.")
+        raise ValidationError(too_many_lead_times())
     if any(not 1 <= item <= MAX_LEAD_MINUTES for item in value):
-        raise ValidationError(f"Each lead time must be between 1 and {MAX_LEAD_MINUTES} minutes (7 days).")
+        raise ValidationError(
+            _("Each lead time must be between 1 and %(max)s minutes (7 days).") % {"max": MAX_LEAD_MINUTES}
+        )
 
 
 class Reminder(BaseModel):

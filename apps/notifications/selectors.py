@@ -6,6 +6,7 @@ dispatcher's reads (`reminders_due`, `reminders_stuck`) are system sweeps across
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CANCELLABLE,
@@ -48,7 +49,7 @@ def unsubscribe_subject(*, token):
     user_id, kind = unsubscribe_token_read(token)
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise BadToken("This unsubscribe link is not valid.")
+        raise BadToken(_("This unsubscribe link is not valid."))
     return user, kind
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.core import signing
+from django.utils.translation import gettext_lazy as _
 
 from .models import ReminderKind
 
@@ -24,11 +25,11 @@ def unsubscribe_token_read(token):
     try:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise BadToken("This unsubscribe link has expired.") from exc
+        raise BadToken(_("This unsubscribe link has expired.")) from exc
     except signing.BadSignature as exc:
-        raise BadToken("This unsubscribe link is not valid.") from exc
+        raise BadToken(_("This unsubscribe link is not valid.")) from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
-        raise BadToken("This unsubscribe link is not valid.")
+        raise BadToken(_("This unsubscribe link is not valid."))
     if payload.get("k") not in ReminderKind.values:
-        raise BadToken("This unsubscribe link is not valid.")
+        raise BadToken(_("This unsubscribe link is not valid."))
     return payload["u"], payload["k"]

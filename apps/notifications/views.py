@@ -4,12 +4,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.selectors import language_for
 from apps.core.forms import add_service_errors
 from apps.core.redirects import safe_next
 from apps.organizations.decorators import membership_required
@@ -51,9 +54,13 @@ def notification_mark_read(request, pk):
 def notification_mark_all_read(request):
     count = services.notifications_mark_all_read(membership=request.membership)
     if count:
-        messages.success(request, f"{count} notification{pluralize(count)} marked as read.")
+        messages.success(
+            request,
+            ngettext("%(count)s notification marked as read.", "%(count)s notifications marked as read.", count)
+            % {"count": count},
+        )
     else:
-        messages.success(request, "Nothing was unread.")
+        messages.success(request, _("Nothing was unread."))
     return _back_to_list(request)
 
 
@@ -69,7 +76,7 @@ def preferences(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Notification preferences saved.")
+            messages.success(request, _("Notification preferences saved."))
             return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form, "time_zone_name": zone})
 
@@ -88,11 +95,13 @@ def unsubscribe(request, token):
     context = {
         "token": token,
         "email": user.email,
-        "kind_label": ReminderKind(kind).label,
+        "kind_label": ReminderKind(kind).label,  # lazy: rendered in the page's language
         "already": not preference.kind_enabled(kind),
         "done": False,
     }
     if request.method == "POST":
         changed = services.kind_unsubscribe(user=user, kind=kind)
         context.update(done=True, already=not changed)
-    return render(request, "notifications/unsubscribe.html", context)
+    # Usually opened from the email without a session: in the language the email was written in.
+    with translation.override(language_for(user) or translation.get_language()):
+        return render(request, "notifications/unsubscribe.html", context)

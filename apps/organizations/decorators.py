@@ -3,6 +3,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 
 def membership_required(predicate=None):
@@ -20,7 +21,7 @@ def membership_required(predicate=None):
             if request.membership is None:
                 return redirect("organizations:create")
             if predicate is not None and not predicate(request.membership):
-                raise PermissionDenied("Your role does not allow this.")
+                raise PermissionDenied(_("Your role does not allow this."))
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -1,8 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.forms import TIME_ZONE_CHOICES
+from apps.accounts.forms import TIME_ZONE_CHOICES, TimeZoneSelect, language_field
 
 from .models import Location, Membership, Role
 
@@ -14,12 +15,18 @@ def _helper(label):
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(max_length=150)
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="Europe/London")
+    name = forms.CharField(label=_("Name"), max_length=150)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London", widget=TimeZoneSelect
+    )
+    language = language_field(
+        label=_("Language"),
+        help_text=_("New members and invitations get this language; each member may choose their own."),
+    )
 
-    def __init__(self, *args, submit_label="Save", **kwargs):
+    def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label)
+        self.helper = _helper(submit_label or _("Save"))
 
 
 class ExecutiveChoices(forms.ModelMultipleChoiceField):
@@ -32,47 +39,52 @@ class MembershipForm(forms.ModelForm):
         queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Supports (for a chief of staff)",
+        label=_("Supports (for a chief of staff)"),
     )
 
     class Meta:
         model = Membership
         fields = ["role", "title", "is_active", "supports"]
-        labels = {"is_active": "Active member"}
+        labels = {"role": _("Role"), "title": _("Title"), "is_active": _("Active member")}
+        help_texts = {"title": _("e.g. Chief Operating Officer")}
 
     def __init__(self, *args, executives, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supports"].queryset = executives.exclude(pk=self.instance.pk)
-        self.helper = _helper("Save member")
+        self.helper = _helper(_("Save member"))
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("supports") and cleaned.get("role") != Role.CHIEF_OF_STAFF:
-            self.add_error("supports", "Only a chief of staff supports executives.")
+            self.add_error("supports", _("Only a chief of staff supports executives."))
         return cleaned
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.EXECUTIVE)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EXECUTIVE)
+    language = language_field(
+        label=_("Language"),
+        help_text=_("The invitation is written in it; the new member keeps it until they choose their own."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, language="en", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Send invitation")
+        self.fields["language"].initial = language
+        self.helper = _helper(_("Send invitation"))
 
 
 class RegionForm(forms.Form):
-    name = forms.CharField(max_length=100, label="New region")
+    name = forms.CharField(max_length=100, label=_("New region"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Add region")
+        self.helper = _helper(_("Add region"))
 
 
-def _coordinate(label, bound):
+def _coordinate(label, bound, out_of_range):
     """A latitude or longitude box: the browser and the server both hold it to ±`bound` degrees, and a value
     past that (1e3) is told so, not that it has too many digits before the decimal point."""
-    out_of_range = f"Enter a {label.lower()} between -{bound} and {bound}."
     return forms.DecimalField(
         label=label,
         required=False,
@@ -84,18 +96,25 @@ def _coordinate(label, bound):
 
 
 class LocationForm(forms.ModelForm):
-    latitude = _coordinate("Latitude", 90)
-    longitude = _coordinate("Longitude", 180)
+    latitude = _coordinate(_("Latitude"), 90, _("Enter a latitude between -90 and 90."))
+    longitude = _coordinate(_("Longitude"), 180, _("Enter a longitude between -180 and 180."))
 
     class Meta:
         model = Location
         fields = ["name", "code", "region", "address", "latitude", "longitude", "is_active"]
-        labels = {"is_active": "Active (offered when logging)"}
+        labels = {
+            "name": _("Name"),
+            "code": _("Code"),
+            "region": _("Region"),
+            "address": _("Address"),
+            "is_active": _("Active (offered when logging)"),
+        }
+        help_texts = {"code": _("Store number or short code")}
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
-        self.helper = _helper("Save location")
+        self.helper = _helper(_("Save location"))
 
     def clean(self):
         cleaned = super().clean()
@@ -104,6 +123,6 @@ class LocationForm(forms.ModelForm):
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             self.add_error(
                 "longitude" if cleaned.get("latitude") is not None else "latitude",
-                "Give both latitude and longitude, or neither.",
+                _("Give both latitude and longitude, or neither."),
             )
         return cleaned

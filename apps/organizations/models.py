@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import validate_time_zone
 from apps.core.models import BaseModel, OrganizationQuerySet
@@ -25,10 +26,10 @@ class Organization(BaseModel):
 
 
 class Role(models.TextChoices):
-    EXECUTIVE = "executive", "Executive"
-    CHIEF_OF_STAFF = "chief_of_staff", "Chief of staff"
-    BOARD = "board", "Board member"
-    ADMIN = "admin", "Admin"
+    EXECUTIVE = "executive", _("Executive")
+    CHIEF_OF_STAFF = "chief_of_staff", _("Chief of staff")
+    BOARD = "board", _("Board member")
+    ADMIN = "admin", _("Admin")
 
 
 class Membership(BaseModel):
@@ -139,7 +140,7 @@ class Location(BaseModel):
                 Lower("code"),
                 condition=~Q(code=""),
                 name="location_unique_code_per_org",
-                violation_error_message="A location with this code already exists.",
+                violation_error_message=_("A location with this code already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -158,6 +159,21 @@ class Location(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+# Why an invitation can no longer be accepted, as the person who followed its link reads it.
+CLOSED_INVITATION_MESSAGES = {
+    InvitationStatus.ACCEPTED: _("This invitation is accepted."),
+    InvitationStatus.REVOKED: _("This invitation is revoked."),
+    InvitationStatus.EXPIRED: _("This invitation is expired."),
+}
 
 
 SEND_CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -199,12 +215,12 @@ class Invitation(BaseModel):
 
     def status(self, now):
         if self.accepted_at:
-            return "accepted"
+            return InvitationStatus.ACCEPTED
         if self.revoked_at:
-            return "revoked"
+            return InvitationStatus.REVOKED
         if self.expires_at <= now:
-            return "expired"
-        return "pending"
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
 
     @property
     def undeliverable(self):

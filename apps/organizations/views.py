@@ -3,7 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import add_service_errors
@@ -12,7 +13,7 @@ from . import selectors, services
 from .decorators import membership_required
 from .forms import InvitationForm, LocationForm, MembershipForm, OrganizationForm, RegionForm
 from .middleware import SESSION_KEY
-from .models import Invitation, Location, Membership
+from .models import CLOSED_INVITATION_MESSAGES, Invitation, InvitationStatus, Location, Membership
 from .permissions import can_manage_organization
 
 
@@ -20,22 +21,24 @@ def _require_manager(membership):
     """403 for a role that may not manage. Views taking an id call it after the scoped lookup, so another
     organization's id answers 404 whatever the role (the same answer as for an id that exists nowhere)."""
     if not can_manage_organization(membership):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
 
 
 @login_required
 def organization_create(request):
-    form = OrganizationForm(request.POST or None, submit_label="Create organization")
+    form = OrganizationForm(
+        request.POST or None, submit_label=_("Create organization"), initial={"language": translation.get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            organization, _ = services.organization_create(
-                name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"], creator=request.user
-            )
+            organization, _membership = services.organization_create(creator=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             request.session[SESSION_KEY] = organization.pk
-            messages.success(request, f"{organization.name} is ready. Invite your team next.")
+            messages.success(
+                request, _("%(organization)s is ready. Invite your team next.") % {"organization": organization.name}
+            )
             return redirect("organizations:members")
     memberships = selectors.memberships_for_user(request.user)
     return render(request, "organizations/create.html", {"form": form, "memberships": memberships})
@@ -59,7 +62,8 @@ def organization_switch(request):
 def organization_settings(request):
     organization = request.membership.organization
     form = OrganizationForm(
-        request.POST or None, initial={"name": organization.name, "time_zone": organization.time_zone}
+        request.POST or None,
+        initial={"name": organization.name, "time_zone": organization.time_zone, "language": organization.language},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +71,9 @@ def organization_settings(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Organization settings saved.")
+            # A new default language applies to the next page already (the admin's own choice aside).
+            with translation.override(request.user.language or organization.language):
+                messages.success(request, _("Organization settings saved."))
             return redirect("organizations:settings")
     return render(request, "organizations/settings.html", {"form": form, "organization": organization})
 
@@ -75,7 +81,7 @@ def organization_settings(request):
 @membership_required(can_manage_organization)
 def member_list(request):
     organization = request.membership.organization
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, language=organization.language)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -84,7 +90,7 @@ def member_list(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("organizations:members")
     context = {
         "members": selectors.member_list(organization=organization),
@@ -119,7 +125,7 @@ def member_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{member.display_name} updated.")
+            messages.success(request, _("%(name)s updated.") % {"name": member.display_name})
             if member.pk == request.membership.pk and not can_manage_organization(member):
                 # They just gave up admin rights: the members page is no longer theirs to see.
                 return redirect("home")
@@ -136,7 +142,7 @@ def invitation_revoke(request, pk):
         raise Http404 from exc
     _require_manager(request.membership)
     services.invitation_revoke(invitation=invitation)
-    messages.success(request, f"Invitation to {invitation.email} revoked.")
+    messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
     return redirect("organizations:members")
 
 
@@ -146,13 +152,17 @@ def invitation_accept(request, token):
     except Invitation.DoesNotExist as exc:
         raise Http404 from exc
     status = invitation.status(timezone.now())
-    context = {"invitation": invitation, "status": status}
+    context = {
+        "invitation": invitation,
+        "status": status,
+        "closed_message": CLOSED_INVITATION_MESSAGES.get(status),
+    }
     if not request.user.is_authenticated:
         # Remembered so that logging in or signing up comes back here.
         request.session["invitation_token"] = token
         return render(request, "organizations/invitation.html", context)
     context["email_matches"] = request.user.email.lower() == invitation.email.lower()
-    if request.method == "POST" and status == "pending":
+    if request.method == "POST" and status == InvitationStatus.PENDING:
         try:
             membership = services.invitation_accept(invitation=invitation, user=request.user)
         except PermissionDenied as exc:
@@ -161,7 +171,11 @@ def invitation_accept(request, token):
             context["error"] = " ".join(exc.messages)
         else:
             request.session[SESSION_KEY] = membership.organization_id
-            messages.success(request, f"Welcome to {membership.organization.name}.")
+            # The newcomer may just have been given the invitation's language: the next page is in it.
+            with translation.override(membership.language):
+                messages.success(
+                    request, _("Welcome to %(organization)s.") % {"organization": membership.organization.name}
+                )
             return redirect("home")
     return render(request, "organizations/invitation.html", context)
 
@@ -173,14 +187,14 @@ def location_list(request):
     region_form = RegionForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied("Only admins manage locations.")
+            raise PermissionDenied(_("Only admins manage locations."))
         if region_form.is_valid():
             try:
                 services.region_create(organization=organization, name=region_form.cleaned_data["name"])
             except ValidationError as exc:
                 add_service_errors(region_form, exc)
             else:
-                messages.success(request, "Region added.")
+                messages.success(request, _("Region added."))
                 return redirect("organizations:locations")
     context = {
         "locations": selectors.location_list(organization=organization, include_inactive=can_manage),
@@ -212,6 +226,6 @@ def location_edit(request, pk=None):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{saved.name} saved.")
+            messages.success(request, _("%(name)s saved.") % {"name": saved.name})
             return redirect("organizations:locations")
     return render(request, "organizations/location_edit.html", {"form": form, "location": location})

@@ -79,3 +79,13 @@ def broker_down(celery_app, settings):
     """Redis is down for the length of the test."""
     with broker_unreachable(celery_app, settings) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request activates its person's language for the thread and nothing deactivates it: a test that asked
+    for a Norwegian page would leave the next test's messages in Norwegian."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

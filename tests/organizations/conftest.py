@@ -37,3 +37,13 @@ def member_of_kind(organization):
         return MembershipFactory(organization=organization, role=kind)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request activates its person's language for the thread and nothing deactivates it: a test that asked
+    for a Norwegian page would leave the next test's messages in Norwegian."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

@@ -270,12 +270,12 @@ def test_invitation_send_emails_text_and_html_with_the_accept_link(site_url, mai
         "Ada Admin invites you to join Northwind on Gemba as board member.\n\n"
         "Gemba makes the time leaders spend with customers visible, planned and useful.\n\n"
         f"Accept the invitation: {accept_url}\n\n"
-        "The link works until 4 March 2099 15:30 GMT. If you did not expect it, ignore this email.\n\n"
+        "The link works until 4 March 2099, 15:30 GMT. If you did not expect it, ignore this email.\n\n"
     )
     assert [mimetype for _, mimetype in message.alternatives] == ["text/html"]
     html = message.alternatives[0][0]
     assert f'<a href="{accept_url}"' in html
-    assert "The link works until 4 March 2099 15:30 GMT." in html
+    assert "The link works until 4 March 2099, 15:30 GMT." in html
     assert Invitation.objects.get(pk=invitation.pk).sent_at is not None
 
 

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..models import MAX_ATTEMPTS, Notification, Reminder, ReminderStatus, zone_or_utc
+from ..models import MAX_ATTEMPTS, Notification, Reminder, ReminderKind, ReminderStatus, zone_or_utc
 from ..tokens import unsubscribe_token
 from .staleness import stale_ids
 
@@ -62,16 +63,18 @@ def _send_email(reminder, member):
         "reminder": reminder,
         "recipient": member,
         "organization": member.organization,
-        "kind_label": reminder.get_kind_display(),
+        "kind_label": ReminderKind(reminder.kind).label,  # lazy: in the language the email is rendered in
         "link": _absolute(reminder.url or reverse("notifications:list")),
         "preferences_url": _absolute(reverse("notifications:preferences")),
         "unsubscribe_url": unsubscribe_url,
     }
-    with timezone.override(zone_or_utc(member.time_zone_name)):
+    # In the recipient's language (their own, else their organization's), on their clock.
+    with translation.override(member.language), timezone.override(zone_or_utc(member.time_zone_name)):
         text = render_to_string("email/reminder.txt", context)
         html = render_to_string("email/reminder.html", context)
+        subject = _("[Gemba] %(title)s") % {"title": reminder.title}
     message = EmailMultiAlternatives(
-        subject=f"[Gemba] {reminder.title}",
+        subject=subject,
         body=text,
         to=[user.email],
         headers={
@@ -115,17 +118,19 @@ def _claim_for_sending(reminder_id):
             reminder.message_id = _new_message_id()
             Reminder.objects.filter(pk=reminder_id).update(message_id=reminder.message_id)
         # get_or_create on the one-to-one: a retry after a refused send finds the notification already there.
-        Notification.objects.get_or_create(
-            reminder=reminder,
-            defaults={
-                "organization_id": reminder.organization_id,
-                "recipient": member,
-                "kind": reminder.kind,
-                "title": reminder.title,
-                "body": reminder.body,
-                "url": reminder.url,
-            },
-        )
+        # In the recipient's language, like the email (the texts are the reminder's, written by its app).
+        with translation.override(member.language):
+            Notification.objects.get_or_create(
+                reminder=reminder,
+                defaults={
+                    "organization_id": reminder.organization_id,
+                    "recipient": member,
+                    "kind": reminder.kind,
+                    "title": str(reminder.title),
+                    "body": str(reminder.body),
+                    "url": reminder.url,
+                },
+            )
         if not (preference.email_enabled and member.user.email):
             _finish(reminder_id, ReminderStatus.SENT, sent_at=now)
             return None, True

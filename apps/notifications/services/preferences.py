@@ -4,6 +4,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import NotificationPreference, ReminderKind
 
@@ -17,7 +18,7 @@ def _ordered_kinds(kinds):
 
 
 def _locked_preference(user):
-    preference, _ = NotificationPreference.objects.get_or_create(user=user)
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
     return NotificationPreference.objects.select_for_update().get(pk=preference.pk)
 
 
@@ -25,12 +26,14 @@ def _locked_preference(user):
 def preference_update(*, user, email_enabled, disabled_kinds, session_lead_minutes, quiet_start=None, quiet_end=None):
     if (quiet_start is None) != (quiet_end is None):
         missing = "quiet_end" if quiet_end is None else "quiet_start"
-        raise ValidationError({missing: "Give both a start and an end for quiet hours, or neither."})
+        raise ValidationError({missing: _("Give both a start and an end for quiet hours, or neither.")})
     if quiet_start is not None and quiet_start == quiet_end:
-        raise ValidationError({"quiet_end": "Quiet hours must end at a different time than they start."})
+        raise ValidationError({"quiet_end": _("Quiet hours must end at a different time than they start.")})
     unknown = [kind for kind in disabled_kinds if kind not in ReminderKind.values]
     if unknown:
-        raise ValidationError({"disabled_kinds": f"Unknown kinds of reminder: {', '.join(map(str, unknown))}."})
+        raise ValidationError(
+            {"disabled_kinds": _("Unknown kinds of reminder: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))}}
+        )
     preference = _locked_preference(user)
     preference.email_enabled = bool(email_enabled)
     preference.disabled_kinds = _ordered_kinds(disabled_kinds)
@@ -46,7 +49,7 @@ def preference_update(*, user, email_enabled, disabled_kinds, session_lead_minut
 def kind_unsubscribe(*, user, kind):
     """Turn one kind of reminder off (the one-click link in its emails). False when it already was."""
     if kind not in ReminderKind.values:
-        raise ValidationError({"kind": f"{kind!r} is not a kind of reminder."})
+        raise ValidationError({"kind": _("%(kind)s is not a kind of reminder.") % {"kind": repr(kind)}})
     preference = _locked_preference(user)
     if kind in preference.disabled_kinds:
         return False
