@@ -245,6 +245,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # browser's Accept-Language (django's LocaleMiddleware), then English.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nb", "Norsk bokmål")]
+# Gemba's own catalogs before every installed app's: where a text is also Django's or allauth's ("Edit",
+# "Action"), the product's word (docs/glossary.md) is the one shown, not the admin's.
+LOCALE_PATHS = [
+    BASE_DIR / "apps" / name / "locale"
+    for name in (
+        "core",
+        "accounts",
+        "organizations",
+        "notifications",
+        "engagements",
+        "insights",
+        "scheduling",
+        "dashboards",
+    )
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 # Each language's date and number formats, including the project's own named formats (apps.core.dates.when).

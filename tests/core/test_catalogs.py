@@ -125,3 +125,7 @@ def test_one_msgid_translated_two_ways_in_two_catalogs_is_a_problem(scratch_area
         "apps/other/locale/nb/LC_MESSAGES/django.po: 'Log customer time' is translated otherwise in "
         "apps/scratch/locale/nb/LC_MESSAGES/django.po",
     ]
+
+
+def test_every_catalog_comes_before_the_installed_apps_own(settings):
+    assert [str(path) for path in settings.LOCALE_PATHS] == [str(area.locale_dir) for area in catalogs.AREAS]
