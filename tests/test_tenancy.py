@@ -44,9 +44,14 @@ INVALID_CHOICE = "Select a valid choice. That choice is not one of the available
 
 # --- The URL walk -------------------------------------------------------------------------------
 def _is_third_party(resolver):
-    """allauth's and Django admin's URLs are theirs to test; everything else is the project's."""
+    """allauth's, Django admin's and Django's language switch (set_language: it reads no organization's rows;
+    tests/test_language_resolution.py tests it) are theirs to test; everything else is the project's."""
     module = getattr(resolver.urlconf_module, "__name__", "")
-    return resolver.namespace == "admin" or module == "allauth" or module.startswith("allauth.")
+    return (
+        resolver.namespace == "admin"
+        or module in ("allauth", "django.conf.urls.i18n")
+        or module.startswith("allauth.")
+    )
 
 
 def _walk(resolver, namespaces=()):

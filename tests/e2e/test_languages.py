@@ -126,7 +126,7 @@ def test_the_executive_logs_customer_time_in_their_language(live_server, demos, 
     walk.read("my-entries")
     phone.goto(f"{live_server.url}/engagements/{engagement.pk}/")
     walk.read("entry")
-    phone.goto(f"{live_server.url}/learned/?q={'kø' if language == 'nb' else 'queue'}")
+    phone.goto(f"{live_server.url}/learned/?q={'kø lunsj' if language == 'nb' else 'queue lunch'}")
     walk.read("learned-search")
     assert LEARNED[language] in phone.locator("main").inner_text()
 
