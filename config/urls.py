@@ -22,5 +22,6 @@ urlpatterns = [
     path("schedule/", include("apps.scheduling.urls")),
     path("", include("apps.insights.urls")),
     path("dashboards/", include("apps.dashboards.urls")),
+    path("review/", include("apps.reviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -78,6 +78,7 @@ AREAS = (
     _app("insights"),
     _app("scheduling"),
     _app("dashboards"),
+    _app("reviews"),
 )
 
 

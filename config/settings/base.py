@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.scheduling",
     "apps.insights",
     "apps.dashboards",
+    "apps.reviews",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,7 @@ LOCALE_PATHS = [
         "insights",
         "scheduling",
         "dashboards",
+        "reviews",
     )
 ]
 TIME_ZONE = "UTC"
