@@ -31,10 +31,10 @@ from apps.core.spreadsheets import neutralize_formula
 from .tables import Link, Table, plain
 
 EMPTY_HTML = "—"
-NUMERIC_KINDS = frozenset({"int", "hours", "percent", "number"})
+NUMERIC_KINDS = frozenset({"int", "hours", "percent", "number", "change"})
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
-XLSX_NUMBER_FORMATS = {"int": "0", "hours": "0.0", "percent": "0", "number": "General"}
+XLSX_NUMBER_FORMATS = {"int": "0", "hours": "0.0", "percent": "0", "number": "General", "change": "+0.0;-0.0;0"}
 
 SHEET_TITLE_MAX = 31
 INVALID_SHEET_CHARS_RE = re.compile(r"[\[\]:*?/\\]")
@@ -71,6 +71,12 @@ def format_value(value, kind, *, for_csv=False):
     if kind == "number":
         text = _fixed(value, 2)
         return _shown(text.rstrip("0").rstrip(".") if "." in text else text, for_csv)
+    if kind == "change":  # a difference: its sign always shown (+3, −2.5, 0)
+        text = _fixed(value, 1).removesuffix(".0")
+        shown = _shown(text.lstrip("-"), for_csv)
+        if text.lstrip("-0.") == "":
+            return shown
+        return ("-" if for_csv else "\u2212") + shown if text.startswith("-") else f"+{shown}"
     if kind == "date":
         return (value.date() if isinstance(value, datetime) else value).isoformat()
     return str(value)

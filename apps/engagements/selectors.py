@@ -401,3 +401,13 @@ def rollup_totals(
         .annotate(minutes=Sum("minutes"), engagements=Sum("engagements"), learnings=Sum("learnings"))
         .order_by(*group_by)
     )
+
+
+def first_activity(*, organization):
+    """When the organization's log starts: its earliest engagement's start, or None. One indexed query."""
+    return (
+        Engagement.objects.for_organization(organization)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )

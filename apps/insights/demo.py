@@ -293,6 +293,9 @@ def _pilot(owner, action, kind, today, pilots=PILOTS):
             verdict=Verdict(kind),
             verdict_notes=notes,
         )
+        # Demo only: the verdict was given when the pilot ended (the service stamps "now").
+        zone = timezone.get_current_timezone()
+        Pilot.objects.filter(pk=pilot.pk).update(decided_at=datetime.combine(ends_on, time(16, 0), tzinfo=zone))
 
 
 def _scores(organization, rng, today, months_back=SCORE_MONTHS):
@@ -582,6 +585,7 @@ def _large_pilots(organization, rng, plans, now, zone):
             baseline=baseline,
             result=(baseline * Decimal(rng.randint(40, 110)) / 100).quantize(Decimal("0.01")) if verdict else None,
             verdict=verdict,
+            decided_at=action.closed_at if verdict else None,
             verdict_notes={"adopt": "Adopted everywhere.", "adapt": "Adopted with changes.", "abandon": "Stopped."}.get(
                 verdict, ""
             ),

@@ -187,6 +187,8 @@ class Pilot(BaseModel):
     result = models.DecimalField(_("result"), max_digits=12, decimal_places=2, null=True, blank=True)
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices, blank=True)
     verdict_notes = models.TextField(_("what was decided"), blank=True)
+    # When the verdict was given (the monthly review counts the verdicts of its period); empty without one.
+    decided_at = models.DateTimeField(_("verdict given"), null=True, blank=True)
 
     objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[locations])
@@ -197,6 +199,10 @@ class Pilot(BaseModel):
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="pilot_ends_after_start"),
             models.CheckConstraint(condition=Q(verdict__in=["", *Verdict.values]), name="pilot_verdict_valid"),
             models.CheckConstraint(condition=Q(verdict="") | Q(result__isnull=False), name="pilot_verdict_has_result"),
+            models.CheckConstraint(
+                condition=Q(verdict="", decided_at__isnull=True) | (~Q(verdict="") & Q(decided_at__isnull=False)),
+                name="pilot_verdict_has_decided_at",
+            ),
         ]
 
     def __str__(self):

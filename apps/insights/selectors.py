@@ -469,6 +469,8 @@ class Example(NamedTuple):
     pk: int
     text: str
     quote: str
+    heard_by: str = ""  # the learning's author: who heard it
+    place: str = ""  # the engagement's location, if any
 
 
 def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
@@ -491,14 +493,16 @@ def theme_examples(*, organization, theme_ids, start, end, per_theme=2):
     else:
         links = [link for links in newest for link in links]
     quoted = {
-        pk: Example(pk, text, quote)
-        for pk, text, quote in Learning.objects.filter(
+        pk: Example(pk, text, quote, name or email, place or "")
+        for pk, text, quote, name, email, place in Learning.objects.filter(
             pk__in={learning_id for _, learning_id in links},
             engagement__started_at__gte=start,
             engagement__started_at__lt=end,
         )
         .exclude(quote="")
-        .values_list("pk", "text", "quote")
+        .values_list(
+            "pk", "text", "quote", "author__user__full_name", "author__user__email", "engagement__location__name"
+        )
     }
     candidates = {theme_id: [] for theme_id in theme_ids}
     for theme_id, learning_id in links:
@@ -564,6 +568,7 @@ class PlacePresence(NamedTuple):
     region_name: str
     minutes: int  # leader minutes there in the months
     score: object  # the average of `metric` over the score periods that overlap the days (a Decimal), or None
+    region_id: int | None = None
 
 
 def presence_and_scores(*, organization, metric, first_month, last_month, first_day, last_day, region=None):
@@ -586,6 +591,145 @@ def presence_and_scores(*, organization, metric, first_month, last_month, first_
         places.annotate(minutes=minutes, score=score)
         .filter(Q(minutes__isnull=False) | Q(score__isnull=False))
         .order_by("name", "pk")
-        .values_list("pk", "name", "region__name", "minutes", "score")
+        .values_list("pk", "name", "region__name", "minutes", "score", "region_id")
     )
-    return [PlacePresence(pk, name, region or "", minutes or 0, score) for pk, name, region, minutes, score in rows]
+    return [
+        PlacePresence(pk, name, region or "", minutes or 0, score, region_id)
+        for pk, name, region, minutes, score, region_id in rows
+    ]
+
+
+# --- The monthly review -------------------------------------------------------------------------------------
+class ReviewAction(NamedTuple):
+    pk: int
+    title: str
+    owner: str
+    status: str
+    due_on: object
+    created_at: object
+    closed_at: object
+    learnings: int
+
+
+class ReviewPilot(NamedTuple):
+    pk: int
+    title: str  # its action's
+    owner: str
+    starts_on: object
+    ends_on: object
+    verdict: str
+    decided_at: object
+
+
+class PilotOrigin(NamedTuple):
+    pilot_id: int
+    learning_id: int
+    text: str
+    quote: str
+    heard_by: str
+
+
+def _scoped_actions(organization, region, authors):
+    """The organization's actions; for a region or a team, those answering a learning from it."""
+    qs = Action.objects.for_organization(organization)
+    if region is not None:
+        qs = qs.filter(
+            pk__in=Action.learnings.through.objects.filter(learning__engagement__location__region=region).values(
+                "action_id"
+            )
+        )
+    if authors is not None:
+        qs = qs.filter(pk__in=Action.learnings.through.objects.filter(learning__author__in=authors).values("action_id"))
+    return qs
+
+
+def _review_actions(qs):
+    rows = qs.annotate(n=Count("learnings", distinct=True)).values_list(
+        "pk",
+        "title",
+        "owner__user__full_name",
+        "owner__user__email",
+        "status",
+        "due_on",
+        "created_at",
+        "closed_at",
+        "n",
+    )
+    return [
+        ReviewAction(pk, title, name or email or "", status, due, created, closed, n)
+        for pk, title, name, email, status, due, created, closed, n in rows
+    ]
+
+
+def review_actions(*, organization, start, end, last_day, region=None, authors=None):
+    """The period [start, end)'s actions: (opened in it, closed in it, overdue at its end), each a list of light
+    rows, oldest due first. Overdue at the end: raised before it, due before `last_day`, and not closed by then.
+    Three queries."""
+    qs = _scoped_actions(organization, region, authors)
+    opened = qs.filter(created_at__gte=start, created_at__lt=end).order_by("created_at", "pk")
+    closed = qs.filter(status__in=CLOSED_STATUSES, closed_at__gte=start, closed_at__lt=end).order_by("closed_at", "pk")
+    overdue = (
+        qs.filter(created_at__lt=end, due_on__lt=last_day)
+        .filter(~Q(status__in=CLOSED_STATUSES) | Q(closed_at__gte=end))
+        .order_by("due_on", "pk")
+    )
+    return _review_actions(opened), _review_actions(closed), _review_actions(overdue)
+
+
+def review_pilots(*, organization, first_day, last_day, start, end, region=None, authors=None):
+    """(pilots started in [first_day, last_day], verdicts given in [start, end), pilots past their end by
+    `last_day` still awaiting a verdict), and {pilot id: [PilotOrigin]}: the customers' words behind each (the
+    learnings its action answers). Four queries."""
+    actions = _scoped_actions(organization, region, authors)
+    qs = Pilot.objects.for_organization(organization).filter(action__in=actions)
+    fields = (
+        "pk",
+        "action__title",
+        "action__owner__user__full_name",
+        "action__owner__user__email",
+        "starts_on",
+        "ends_on",
+        "verdict",
+        "decided_at",
+    )
+
+    def rows(q):
+        return [
+            ReviewPilot(pk, title, name or email or "", starts, ends, verdict, decided)
+            for pk, title, name, email, starts, ends, verdict, decided in q.values_list(*fields)
+        ]
+
+    started = rows(qs.filter(starts_on__gte=first_day, starts_on__lte=last_day).order_by("starts_on", "pk"))
+    decided = rows(qs.filter(decided_at__gte=start, decided_at__lt=end).order_by("decided_at", "pk"))
+    awaiting = rows(
+        qs.filter(ends_on__lte=last_day, starts_on__lte=last_day)
+        .filter(Q(verdict="") | Q(decided_at__gte=end))
+        .order_by("ends_on", "pk")
+    )
+    pilot_ids = {p.pk for p in started + decided + awaiting}
+    origins = {pk: [] for pk in pilot_ids}
+    links = (
+        Pilot.objects.filter(pk__in=pilot_ids, action__learnings__isnull=False)
+        .order_by("pk", "action__learnings__pk")
+        .values_list(
+            "pk",
+            "action__learnings__pk",
+            "action__learnings__text",
+            "action__learnings__quote",
+            "action__learnings__author__user__full_name",
+            "action__learnings__author__user__email",
+        )
+    )
+    for pilot_id, learning_id, text, quote, name, email in links:
+        origins[pilot_id].append(PilotOrigin(pilot_id, learning_id, text, quote, name or email or ""))
+    return started, decided, awaiting, origins
+
+
+def review_verdict_count(*, organization, start, end, region=None, authors=None):
+    """How many pilot verdicts were given in [start, end): one query."""
+    actions = _scoped_actions(organization, region, authors)
+    return (
+        Pilot.objects.for_organization(organization)
+        .filter(action__in=actions, decided_at__gte=start, decided_at__lt=end)
+        .count()
+    )

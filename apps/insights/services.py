@@ -374,6 +374,8 @@ def pilot_update(
     pilot.starts_on, pilot.ends_on = starts_on, ends_on
     pilot.metric = " ".join(str(metric).split())
     pilot.baseline, pilot.result = baseline, result
+    if verdict != pilot.verdict:
+        pilot.decided_at = timezone.now() if verdict else None
     pilot.verdict, pilot.verdict_notes = verdict, verdict_notes
     pilot.full_clean(exclude=["organization", "action"], validate_constraints=False)
     _by(pilot, acting).save()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,6 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.review, name="review"),
+    # Any text: a malformed or refused period gets the page's message, not a bare 404.
+    re_path(r"^(?P<slug>[^/]{1,40})/$", views.review, name="period"),
 ]

@@ -1,10 +1,98 @@
-"""The monthly customer review: a document for the top team's meeting."""
+"""The monthly customer review: a document for the top team's meeting. Views orchestrate: who may read which
+scope (404 for another organization's region or team), which period, build the review, render or export it."""
 
-from django.shortcuts import render
+from zoneinfo import ZoneInfo
 
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import pgettext
+
+from apps.dashboards.views import export
+from apps.engagements import selectors as engagement_selectors
+from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
+
+from . import periods
+from . import review as reviews
+from .periods import BadPeriod
+
+
+def organization_since(organization):
+    """The day the organization's record starts: its creation, or its earliest logged engagement if earlier."""
+    zone = ZoneInfo(organization.time_zone)
+    first = engagement_selectors.first_activity(organization=organization.pk)
+    created = organization.created_at
+    earliest = min(created, first) if first else created
+    return timezone.localtime(earliest, zone).date()
+
+
+def scope_for(request, membership):
+    """The scope asked for and allowed: a chief of staff always reads their own team; others the whole
+    organization, a region or a chief of staff's team. Another organization's id answers 404."""
+    organization = membership.organization_id
+    if membership.is_chief_of_staff:
+        return reviews.Scope(team=membership)
+    region, team = request.GET.get("region", ""), request.GET.get("team", "")
+    if region:
+        found = (
+            org_selectors.region_list(organization=organization).filter(pk=int(region)) if region.isdecimal() else None
+        )
+        if not found:
+            raise Http404
+        return reviews.Scope(region=found.first())
+    if team:
+        found = (
+            org_selectors.chiefs_of_staff(organization=organization).filter(pk=int(team)) if team.isdecimal() else None
+        )
+        if not found:
+            raise Http404
+        return reviews.Scope(team=found.first())
+    return reviews.Scope()
+
+
+def _file_name(r):
+    return "-".join(
+        part for part in (pgettext("file name", "customer-review"), r.period.slug, slugify(r.scope.label)) if part
+    )
 
 
 @membership_required()
-def review(request):
-    return render(request, "reviews/review.html", {})
+def review(request, slug=None):
+    membership = request.membership
+    organization = membership.organization
+    scope = scope_for(request, membership)
+    now = timezone.now()
+    today = timezone.localtime(now, ZoneInfo(organization.time_zone)).date()
+    since = organization_since(organization)
+    if slug is None:
+        period = periods.default_period(today=today, since=since)
+        query = request.GET.urlencode()
+        return redirect(reverse("reviews:period", args=[period.slug]) + (f"?{query}" if query else ""))
+    try:
+        period = periods.parse(slug)
+        periods.check(period, today=today, since=since)
+    except BadPeriod as exc:
+        fallback = periods.default_period(today=today, since=since)
+        context = {"error": str(exc), "fallback": fallback}
+        return render(request, "reviews/refused.html", context, status=400)
+    r = reviews.build(organization=organization, period=period, scope=scope, now=now)
+    exported = export(request, filename=_file_name(r), tables=r.tables)
+    if exported is not None:
+        return exported
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {
+        "r": r,
+        "query": query.urlencode(),
+        "previous": r.period.previous if r.period.previous.last_day >= since else None,
+        "next": r.period.next if r.period.next.first_day <= today else None,
+        "other_kind": periods.period_of(
+            r.period.first_day, periods.MONTH if r.period.kind == periods.QUARTER else periods.QUARTER
+        ),
+        "regions": None if membership.is_chief_of_staff else org_selectors.region_list(organization=organization.pk),
+        "chiefs": None if membership.is_chief_of_staff else org_selectors.chiefs_of_staff(organization=organization.pk),
+    }
+    return render(request, "reviews/review.html", context)

@@ -368,3 +368,25 @@ def target_standing(*, organization, months, leaders, region=None):
         for month in months
     ]
     return TargetStanding(standing, by_month)
+
+
+def on_target_by_month(*, organization, months, leaders):
+    """{leader id: [on target in each of `months` (first days, in order): True, False, or None before their
+    target counts or without one]} by `on_target`'s rule, from LeaderMonthTotal: two queries (the targets, the
+    months' rollup rows). Leaders without a target are left out."""
+    leaders = list(leaders)
+    targets = targets_by_leader(organization=organization)
+    chosen = {pk: target_of(targets, pk) for pk in leaders}
+    chosen = {pk: target for pk, target in chosen.items() if target is not None}
+    if not chosen:
+        return {}
+    minutes = dict.fromkeys(((pk, month) for pk in chosen for month in months), 0)
+    rows = LeaderMonthTotal.objects.for_organization(organization).filter(
+        membership_id__in=list(chosen), region__isnull=True, month__gte=min(months), month__lte=max(months)
+    )
+    for pk, month, total in rows.values_list("membership_id", "month", "minutes"):
+        minutes[(pk, month)] = total
+    return {
+        pk: [on_target(target=target, month=month, minutes=minutes[(pk, month)]) for month in months]
+        for pk, target in chosen.items()
+    }

@@ -100,6 +100,8 @@ class PilotFactory(factory.django.DjangoModelFactory):
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=28))
     metric = "Average checkout wait (minutes)"
     baseline = Decimal("6.50")
+    verdict = ""
+    decided_at = factory.LazyAttribute(lambda o: timezone.now() if o.verdict else None)
 
     @factory.post_generation
     def locations(obj, create, extracted, **kwargs):
