@@ -6,6 +6,7 @@ The URL walk is built from `django.urls.get_resolver()`, so a URL added later wi
 
 from datetime import timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -48,9 +49,7 @@ def _is_third_party(resolver):
     tests/test_language_resolution.py tests it) are theirs to test; everything else is the project's."""
     module = getattr(resolver.urlconf_module, "__name__", "")
     return (
-        resolver.namespace == "admin"
-        or module in ("allauth", "django.conf.urls.i18n")
-        or module.startswith("allauth.")
+        resolver.namespace == "admin" or module in ("allauth", "django.conf.urls.i18n") or module.startswith("allauth.")
     )
 
 
@@ -145,9 +144,12 @@ URLS_WITHOUT_OBJECT_ID = {
     "dashboards:executive",
     "dashboards:team",
     "dashboards:board",
+    "reviews:review",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
 URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed", "notifications:unsubscribe"}
+# Addressed by a period ("2026-11"): what they show is the member's own organization's, whatever the period.
+URLS_WITH_PERIOD = {"reviews:period"}
 # `require_POST` views answer 405 to GET whatever the id (nothing about the object is looked up).
 POST_ONLY = {
     "organizations:switch",
@@ -487,7 +489,7 @@ def test_walker_finds_only_project_views_outside_allauth_and_admin():
 
 
 def test_every_project_url_is_classified():
-    classified = URLS_WITHOUT_OBJECT_ID | URLS_WITH_TOKEN | set(OBJECT_FOR_URL)
+    classified = URLS_WITHOUT_OBJECT_ID | URLS_WITH_TOKEN | URLS_WITH_PERIOD | set(OBJECT_FOR_URL)
 
     assert set(PROJECT_PATTERNS) - classified == set(), "new URL: add it to OBJECT_FOR_URL or the lists above"
     assert classified - set(PROJECT_PATTERNS) == set(), "stale entry: the URL no longer exists"
@@ -609,6 +611,7 @@ NO_ID_STATUS = {
     "dashboards:executive": dict.fromkeys(ROLES, 200),
     "dashboards:team": {**dict.fromkeys(ROLES, 302), "chief_of_staff": 200, "admin": 200},
     "dashboards:board": dict.fromkeys(ROLES, 200),
+    "reviews:review": dict.fromkeys(ROLES, 302),  # to the period it opens on
 }
 
 
@@ -628,6 +631,25 @@ def test_pages_without_an_id_show_org_b_nothing_of_org_a(client, world, url_name
     # The "create or switch organization" page lists the user's own organizations, A included for them.
     allowed = {"Alpha Holdings"} if (url_name, role) == ("organizations:create", "also_member_of_a") else set()
     assert_no_org_a_text(response, allowed)
+    assert org_rows(world.org_a) == before
+
+
+def this_period(zone="UTC"):
+    """This month on the clock of `zone` (the demos' zones are UTC or ahead of it, so the UTC month has begun
+    for them)."""
+    return timezone.localdate(timezone=ZoneInfo(zone)).strftime("%Y-%m")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(URLS_WITH_PERIOD))
+def test_pages_of_a_period_show_org_b_nothing_of_org_a(client, world, url_name, role):
+    login_in_b(client, world, role)
+    before = org_rows(world.org_a)
+
+    response = client.get(reverse(url_name, kwargs={"slug": this_period(world.org_b.time_zone)}))
+
+    assert response.status_code == 200
+    assert_no_org_a_text(response)
     assert org_rows(world.org_a) == before
 
 

@@ -11,7 +11,7 @@ from apps.core.formatting import when
 from apps.dashboards.periods import month_add
 
 MONTH_SLUG = re.compile(r"^(\d{4})-(\d{2})$")
-QUARTER_SLUG = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+QUARTER_SLUG = re.compile(r"^(\d{4})-[QqKk]([1-4])$")  # K: "kvartal", as a Norwegian reader may type it
 MONTH, QUARTER = "month", "quarter"
 
 

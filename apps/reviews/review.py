@@ -126,7 +126,7 @@ def summary_line(r):
         ngettext("%(count)s learning", "%(count)s learnings", f["learnings"]) % {"count": number(f["learnings"])}
     )
     parts.append(
-        _("%(opened)s actions opened, %(closed)s closed, %(overdue)s overdue")
+        _("actions: %(opened)s opened, %(closed)s closed, %(overdue)s overdue")
         % {
             "opened": number(f["actions_opened"]),
             "closed": number(f["actions_closed"]),

@@ -84,13 +84,15 @@ def test_fuzzy_entries_wrong_placeholders_and_a_stale_mo_are_problems(scratch_ar
     catalogs.extract_all([scratch_area])
     _translate(scratch_area, NORWEGIAN)
     catalogs.compile_all([scratch_area])
-    _translate(scratch_area, {"Log customer time": "Logg tid", "Saved %(name)s": "Lagret %(navn)s"},
-               fuzzy={"Log customer time"})
+    _translate(
+        scratch_area,
+        {"Log customer time": "Logg tid", "Saved %(name)s": "Lagret %(navn)s"},
+        fuzzy={"Log customer time"},
+    )
 
     assert catalogs.problems([scratch_area]) == [
         "apps/scratch/locale/nb/LC_MESSAGES/django.po: fuzzy 'Log customer time'",
-        "apps/scratch/locale/nb/LC_MESSAGES/django.po: 'Saved %(name)s': "
-        "unknown named placeholder 'navn'",
+        "apps/scratch/locale/nb/LC_MESSAGES/django.po: 'Saved %(name)s': unknown named placeholder 'navn'",
         "apps/scratch/locale/nb/LC_MESSAGES/django.po: the .mo is out of date with its .po (run `catalogs compile`)",
     ]
 

@@ -37,4 +37,3 @@ def log_in(page, base_url, email, password="gemba-demo"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{base_url}/")
-

@@ -7,7 +7,14 @@ here without anyone remembering to add it.
 
 from django.urls import reverse
 
-from tests.test_tenancy import OBJECT_FOR_URL, OTHER_KWARGS, POST_ONLY, URLS_WITHOUT_OBJECT_ID
+from tests.test_tenancy import (
+    OBJECT_FOR_URL,
+    OTHER_KWARGS,
+    POST_ONLY,
+    URLS_WITH_PERIOD,
+    URLS_WITHOUT_OBJECT_ID,
+    this_period,
+)
 
 # Not pages: JSON, JavaScript, CSV and calendar files.
 NOT_HTML = {"healthz", "service_worker", "insights:score_template", "scheduling:session_ics"}
@@ -27,6 +34,7 @@ def member_pages(objects):
             continue
         other = {arg: objects[other_kind].pk for arg, other_kind in OTHER_KWARGS.get(name, {}).items()}
         pages.append((name, reverse(name, kwargs={"pk": objects[kind].pk, **other})))
+    pages += [(name, reverse(name, kwargs={"slug": this_period()})) for name in sorted(URLS_WITH_PERIOD)]
     pages += [(name, reverse(name)) for name in ACCOUNT_PAGES]
     return pages
 

@@ -173,8 +173,10 @@ def test_at_a_desk_the_main_table_shows_every_column_without_scrolling(
         client_width, scroll_width = box.evaluate("b => [b.clientWidth, b.scrollWidth]")
         assert scroll_width <= client_width
         # a date stays on one line
-        assert page.locator(f"table#{table_id} td.text-nowrap").count() + page.locator(
-            f"table#{table_id} th.text-nowrap"
-        ).count() > 0
+        assert (
+            page.locator(f"table#{table_id} td.text-nowrap").count()
+            + page.locator(f"table#{table_id} th.text-nowrap").count()
+            > 0
+        )
     finally:
         context.close()

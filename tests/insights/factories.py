@@ -117,9 +117,7 @@ class CustomerScoreFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(LocationFactory, organization=factory.SelfAttribute("..organization"))
     metric = ScoreMetric.NPS
     # Months back from now, cycling every 20 years: a long run must not reach before the forms' 2000 bound.
-    period_start = factory.Sequence(
-        lambda n: timezone.localdate().replace(day=1) - timedelta(days=31 * (n % 240 + 1))
-    )
+    period_start = factory.Sequence(lambda n: timezone.localdate().replace(day=1) - timedelta(days=31 * (n % 240 + 1)))
     period_end = factory.LazyAttribute(lambda o: o.period_start + timedelta(days=27))
     value = Decimal("42.00")
     responses = 120

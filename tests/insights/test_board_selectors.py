@@ -119,9 +119,9 @@ def test_presence_and_scores_for_each_place_by_name(organization, places):
     )
 
     assert rows == [
-        PlacePresence(ash.pk, "Ash", "North", 25, None),  # May's engagement only
-        PlacePresence(elm.pk, "Elm", "South", 0, Decimal("-20")),
-        PlacePresence(oak.pk, "Oak", "North", 90, Decimal("40.5")),
+        PlacePresence(ash.pk, "Ash", "North", 25, None, ash.region_id),  # May's engagement only
+        PlacePresence(elm.pk, "Elm", "South", 0, Decimal("-20"), elm.region_id),
+        PlacePresence(oak.pk, "Oak", "North", 90, Decimal("40.5"), oak.region_id),
     ]
 
 
@@ -138,7 +138,7 @@ def test_presence_and_scores_in_a_region(organization, places):
         region=north,
     )
 
-    assert rows == [PlacePresence(oak.pk, "Oak", "North", 90, Decimal("4.5"))]
+    assert rows == [PlacePresence(oak.pk, "Oak", "North", 90, Decimal("4.5"), oak.region_id)]
 
 
 def test_presence_and_scores_is_one_query_and_keeps_to_its_organization(

@@ -304,6 +304,7 @@ def test_the_pilot_page_shows_the_chain_from_the_customers_words_to_the_result(
 ):
     # given
     pilot.result, pilot.verdict, pilot.verdict_notes = Decimal("4.00"), "adapt", "Only at peak times."
+    pilot.decided_at = timezone.now()
     pilot.save()
     at_leeds, on_a_call = learnings
 

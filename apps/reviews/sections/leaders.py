@@ -1,7 +1,6 @@
 """Leaders: customer time against target, the balance, who fell behind."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,9 +41,11 @@ def build(r):
     members = {m.pk: m for m in org_selectors.executives(organization=organization.pk).filter(pk__in=leader_ids)}
     for member in members.values():
         member.organization = organization  # their clock falls back to the organization's: no query per leader
-    period_end = datetime.combine(r.period.last_day, datetime.max.time(), tzinfo=ZoneInfo(organization.time_zone))
+    # The balance as it stood on the period's last day, on each leader's clock: noon UTC is that day from UTC-11
+    # to UTC+11 (a leader's month totals count whole months, so the hour itself does not matter).
+    last_day_noon = datetime.combine(r.period.last_day, time(12), tzinfo=UTC)
     statuses = schedule_selectors.target_statuses(
-        organization=organization.pk, leaders=members.values(), now=min(period_end, r.generated_at)
+        organization=organization.pk, leaders=members.values(), now=min(last_day_noon, r.generated_at)
     )
     rows, behind = [], []
     for leader in r.leaders:
