@@ -30,6 +30,8 @@ class Table:
     # The XLSX sheet name (at most 31 characters, unique in its workbook): titles run longer, and a title cut to
     # fit reads as a fragment ("Hours per leader over the"). Without one, the title is shortened at a word.
     sheet: str = ""
+    # What an empty table says instead of the generic "No data for this period." (e.g. "No blind spots.").
+    empty: str = ""
 
 
 def plain(value):

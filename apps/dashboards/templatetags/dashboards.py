@@ -67,7 +67,7 @@ def dashboard_table(table):
             cells.append(f'<th scope="row"{css}>{shown}</th>' if index == 0 else f"<td{css}>{shown}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
-        empty = _escape(_("No data for this period."))
+        empty = _escape(table.empty or _("No data for this period."))
         body.append(f'<tr><td colspan="{len(table.columns)}" class="text-body-secondary">{empty}</td></tr>')
     return mark_safe(
         # A box that may scroll sideways is a tab stop with a name, so a keyboard can scroll it too.

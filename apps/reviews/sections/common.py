@@ -21,9 +21,9 @@ def capped(title, rows):
     }, rows[:ROWS_SHOWN]
 
 
-def table(name, sheet, title, columns, rows):
+def table(name, sheet, title, columns, rows, empty=""):
     title, rows = capped(title, rows)
-    return Table(name=name, sheet=sheet, title=title, columns=columns, rows=rows)
+    return Table(name=name, sheet=sheet, title=title, columns=columns, rows=rows, empty=empty)
 
 
 def feed(r, **query):

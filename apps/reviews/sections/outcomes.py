@@ -43,14 +43,29 @@ def build(r, start, end):
         Column("due", _("Due"), "date"),
     ]
     r.tables += [
-        table("actions-opened", _("Actions opened"), _("Actions opened"), columns, _action_rows(r, opened)),
-        table("actions-closed", _("Actions closed"), _("Actions closed"), columns, _action_rows(r, closed)),
+        table(
+            "actions-opened",
+            _("Actions opened"),
+            _("Actions opened"),
+            columns,
+            _action_rows(r, opened),
+            empty=_("No action was opened in the period."),
+        ),
+        table(
+            "actions-closed",
+            _("Actions closed"),
+            _("Actions closed"),
+            columns,
+            _action_rows(r, closed),
+            empty=_("No action was closed in the period."),
+        ),
         table(
             "actions-overdue",
             _("Actions overdue"),
             _("Actions overdue at the end of the period"),
             [*columns, Column("days", _("Days overdue"), "int")],
             _action_rows(r, overdue, overdue=True),
+            empty=_("No action was overdue."),
         ),
     ]
     zone = ZoneInfo(r.organization.time_zone)
@@ -84,6 +99,7 @@ def build(r, start, end):
                 Column("ends", _("End"), "date"),
             ],
             [[Link(p.title, links.pilot(p.pk)), p.owner, p.starts_on, p.ends_on] for p in started],
+            empty=_("No pilot started in the period."),
         )
     )
     r.tables.append(
@@ -98,6 +114,7 @@ def build(r, start, end):
                 Column("decided", _("Decided"), "date"),
             ],
             verdict_rows,
+            empty=_("No pilot got its verdict in the period."),
         )
     )
     seen = {}

@@ -83,5 +83,11 @@ def build(r):
                 ]
                 for p in blind
             ],
+            empty=ngettext(
+                "No blind spots: every place had a visit in the last %(count)s day.",
+                "No blind spots: every place had a visit in the last %(count)s days.",
+                BLIND_DAYS,
+            )
+            % {"count": BLIND_DAYS},
         )
     )
