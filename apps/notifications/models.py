@@ -29,6 +29,10 @@ class ReminderKind(models.TextChoices):
     MISSING_ENTRY = "missing_entry", gettext_lazy("Missing entry")
     UNDER_TARGET = "under_target", gettext_lazy("Under target")
     ACTION_OVERDUE = "action_overdue", gettext_lazy("Overdue action")
+    # Sent by the reviews app (its ReviewEmail rows, not reminders): listed here so that a person switches
+    # them off with the reminders, and their one-click unsubscribe works the same way.
+    WEEKLY_DIGEST = "weekly_digest", gettext_lazy("Weekly digest")
+    MONTHLY_REVIEW = "monthly_review", gettext_lazy("Monthly customer review")
 
 
 class ReminderStatus(models.TextChoices):

@@ -277,6 +277,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", Path(next(iter(bootstrap.__path__)))),
 ]
+# Uploaded and generated files (board packs), served only by views that check who asks: never by a URL.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -24,6 +24,9 @@ if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
+# Each test process writes its files (board packs) into its own folder.
+MEDIA_ROOT = VAR_DIR / f"test-media-{XDIST_WORKER or 'main'}"
+
 # Serve static files from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
