@@ -44,6 +44,9 @@ class Pack(BaseModel):
     size = models.PositiveIntegerField(default=0)
     pages = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The pack's HTML as read when it was asked for (its digest is `data_version`), kept until it is printed:
+    # the worker prints exactly what was versioned, even if the data moves on meanwhile.
+    html = models.TextField(blank=True)
 
     objects = OrganizationQuerySet.as_manager()
 

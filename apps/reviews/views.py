@@ -3,20 +3,23 @@ scope (404 for another organization's region or team), which period, build the r
 
 from zoneinfo import ZoneInfo
 
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
 
 from apps.dashboards.views import export
 from apps.engagements import selectors as engagement_selectors
 from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
 
-from . import periods
+from . import packs, periods
 from . import review as reviews
+from .models import PackStatus
 from .periods import BadPeriod
 
 
@@ -59,6 +62,21 @@ def _file_name(r):
     )
 
 
+def _period(request, slug, now):
+    """(period, None), or (None, the 400 page) for a future, too early or malformed one."""
+    organization = request.membership.organization
+    today = timezone.localtime(now, ZoneInfo(organization.time_zone)).date()
+    since = organization_since(organization)
+    try:
+        period = periods.parse(slug)
+        periods.check(period, today=today, since=since)
+    except BadPeriod as exc:
+        fallback = periods.default_period(today=today, since=since)
+        context = {"error": str(exc), "fallback": fallback}
+        return None, render(request, "reviews/refused.html", context, status=400)
+    return period, None
+
+
 @membership_required()
 def review(request, slug=None):
     membership = request.membership
@@ -71,13 +89,9 @@ def review(request, slug=None):
         period = periods.default_period(today=today, since=since)
         query = request.GET.urlencode()
         return redirect(reverse("reviews:period", args=[period.slug]) + (f"?{query}" if query else ""))
-    try:
-        period = periods.parse(slug)
-        periods.check(period, today=today, since=since)
-    except BadPeriod as exc:
-        fallback = periods.default_period(today=today, since=since)
-        context = {"error": str(exc), "fallback": fallback}
-        return render(request, "reviews/refused.html", context, status=400)
+    period, refused = _period(request, slug, now)
+    if refused:
+        return refused
     r = reviews.build(organization=organization, period=period, scope=scope, now=now)
     exported = export(request, filename=_file_name(r), tables=r.tables)
     if exported is not None:
@@ -96,3 +110,57 @@ def review(request, slug=None):
         "chiefs": None if membership.is_chief_of_staff else org_selectors.chiefs_of_staff(organization=organization.pk),
     }
     return render(request, "reviews/review.html", context)
+
+
+@require_POST
+@membership_required()
+def pack_request(request, slug):
+    """The board pack of the review on the page (same period, scope and language): the file when it is printed
+    already or small enough to print at once, else the page that shows a worker printing it."""
+    membership = request.membership
+    scope = scope_for(request, membership)
+    period, refused = _period(request, slug, timezone.now())
+    if refused:
+        return refused
+    pack = packs.pack_request(membership=membership, period=period, scope=scope)
+    if pack.status == PackStatus.READY:
+        return redirect("reviews:pack_download", pack.pk)
+    return redirect("reviews:pack", pack.pk)
+
+
+def _reader_pack(request, pk):
+    pack = packs.pack_for_reader(membership=request.membership, pack_id=pk)
+    if pack is None:
+        raise Http404
+    return pack
+
+
+@membership_required()
+def pack_status(request, pk):
+    """A pack being printed: its progress, polled by htmx (or the page reloading itself without JavaScript)."""
+    pack = _reader_pack(request, pk)
+    context = {
+        "pack": pack,
+        "period": periods.parse(pack.period),
+        "ready": pack.status == PackStatus.READY,
+        "review_url": packs.review_url(pack),
+    }
+    template = "reviews/_pack_progress.html" if request.htmx else "reviews/pack_status.html"
+    return render(request, template, context)
+
+
+@membership_required()
+def pack_download(request, pk):
+    pack = _reader_pack(request, pk)
+    if pack.status != PackStatus.READY:
+        return redirect("reviews:pack", pack.pk)
+    name = "-".join(
+        part
+        for part in (pgettext("file name", "customer-review"), pack.period, pack.scope_key, pack.language)
+        if part
+    )
+    response = FileResponse(default_storage.open(pack.file.name), as_attachment=True, filename=f"{name}.pdf")
+    response["Content-Type"] = "application/pdf"
+    # A member's own copy: never kept by a shared cache between them and Gemba.
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -313,7 +313,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint tells each step and page at INFO (the pack's progress listens to it; the log need not).
+        "weasyprint.progress": {"level": "WARNING", "propagate": False},
+    },
 }
 
 # Publishing must not hang a request when the broker is down: one quick try, then the sweep.
