@@ -155,9 +155,7 @@ def pack_download(request, pk):
     if pack.status != PackStatus.READY:
         return redirect("reviews:pack", pack.pk)
     name = "-".join(
-        part
-        for part in (pgettext("file name", "customer-review"), pack.period, pack.scope_key, pack.language)
-        if part
+        part for part in (pgettext("file name", "customer-review"), pack.period, pack.scope_key, pack.language) if part
     )
     response = FileResponse(default_storage.open(pack.file.name), as_attachment=True, filename=f"{name}.pdf")
     response["Content-Type"] = "application/pdf"

@@ -53,7 +53,8 @@ def figure_rows(page_html):
     """Each row of "The month in numbers" as the page shows it: the heading and its three cells."""
     rows = {}
     for row_id, row in re.findall(r'<tr id="(figure-[a-z-]+)">(.*?)</tr>', page_html, re.S):
-        cells = [flat(unescape(re.sub(r"<[^>]+>", " ", cell))) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        cells = [flat(unescape(re.sub(r"<[^>]+>", " ", cell))) for cell in cells]
         rows[row_id] = " ".join(cells)
     return rows
 
@@ -160,7 +161,8 @@ def test_changed_data_is_a_new_pack_and_the_old_file_goes(client_for, world, dja
     download(client)
     old = Pack.objects.get()
 
-    log(world["leo"], at(2026, 4, 28, 9), 30, kind="customer_call", learnings=[("Bags split at the till", "My bag tore")])
+    bags = [("Bags split at the till", "My bag tore")]
+    log(world["leo"], at(2026, 4, 28, 9), 30, kind="customer_call", learnings=bags)
     with django_capture_on_commit_callbacks(execute=True):
         text = pdf_text(download(client))
 
