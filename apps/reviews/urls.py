@@ -6,6 +6,8 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.review, name="review"),
+    # Before the period pattern, which would read "settings" as a period.
+    path("settings/", views.monthly_send_settings, name="settings"),
     # Any text: a malformed or refused period gets the page's message, not a bare 404.
     re_path(r"^(?P<slug>[^/]{1,40})/$", views.review, name="period"),
 ]
