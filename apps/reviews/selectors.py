@@ -51,10 +51,11 @@ def switched_off_ids(*, recipients):
 
 
 def monthly_send_choices(*, organization):
-    """The members an admin can name for the monthly review: the organization's active members, by name."""
+    """The members an admin can name for the monthly review: the organization's active members (whose user may
+    sign in), by name."""
     return (
         Membership.objects.for_organization(organization)
-        .filter(is_active=True)
+        .filter(is_active=True, user__is_active=True)
         .select_related("user")
         .order_by("user__full_name", "user__email", "pk")
     )

@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from apps.organizations.models import Membership, Organization, Role
 from apps.organizations.permissions import can_manage_organization
 
+from . import selectors
 from .models import MonthlySend
 
 
 @transaction.atomic
 def monthly_send_update(*, organization, enabled, day, roles, people, by):
     """Save `organization`'s monthly review email: switched on or off, its day (1-28), the roles that get it and
-    the people named besides them (active members of this organization). `by` must be one of its admins.
+    the people named besides them (active members of this organization: `selectors.monthly_send_choices`).
+    `by` must be one of its admins.
 
     Returns the saved MonthlySend. Raises PermissionDenied for anyone else, ValidationError (by field) for a bad
     day, an unknown role, or a person who is not an active member of this organization."""
@@ -32,7 +34,7 @@ def monthly_send_update(*, organization, enabled, day, roles, people, by):
         raise ValidationError({"roles": _("Choose roles from the list.")}, code="invalid_role")
     people = list(people)
     wanted = {getattr(person, "pk", person) for person in people}
-    members = Membership.objects.filter(organization=organization, is_active=True, pk__in=wanted)
+    members = selectors.monthly_send_choices(organization=organization).filter(pk__in=wanted)
     if len(wanted) != members.count():
         raise ValidationError(
             {"people": _("Choose people who are active members of this organization.")}, code="invalid_person"

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from apps.core.forms import add_service_errors
-
 from apps.dashboards.views import export
 from apps.engagements import selectors as engagement_selectors
 from apps.organizations import selectors as org_selectors
