@@ -12,6 +12,7 @@ from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
 from apps.insights.models import Action, ActionNote, CustomerScore, LearningTheme, Pilot, Theme, ThemeReview
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
+from apps.reviews.models import MonthlySend
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
 from tests.insights.factories import ActionFactory, CustomerScoreFactory, PilotFactory, ThemeFactory
 from tests.organizations.factories import (
@@ -93,6 +94,12 @@ def rows(organization):
         "action notes": list(ActionNote.objects.filter(organization=organization).order_by("pk").values()),
         "pilots": list(Pilot.objects.filter(organization=organization).order_by("pk").values()),
         "scores": list(CustomerScore.objects.filter(organization=organization).order_by("pk").values()),
+        "monthly send": list(MonthlySend.objects.filter(organization=organization).values()),
+        "monthly send people": sorted(
+            MonthlySend.people.through.objects.filter(monthlysend__organization=organization).values_list(
+                "monthlysend_id", "membership_id"
+            )
+        ),
         "totals": {
             model.__name__: model.objects.count()
             for model in (
@@ -236,6 +243,7 @@ WRITES = {
         },
     ),
     "insights:score_delete": ("score", lambda o: {}),
+    "reviews:settings": (None, lambda o: {"enabled": "on", "day": "5", "roles": ["board"], "people": [o.board.pk]}),
 }
 
 
@@ -300,6 +308,7 @@ CONTROL_ROLE = {
     "insights:score_create": "admin",
     "insights:score_edit": "admin",
     "insights:score_delete": "admin",
+    "reviews:settings": "admin",
 }
 
 
@@ -341,6 +350,7 @@ WRITE_FORMS = [
     "insights:score_edit",
     "insights:score_import",
     "insights:score_template",
+    "reviews:settings",
 ]
 
 

@@ -19,6 +19,7 @@ from apps.insights.models import Action, ActionNote, CustomerScore, LearningThem
 from apps.notifications.models import Notification, Reminder
 from apps.organizations.middleware import SESSION_KEY
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
+from apps.reviews.models import MonthlySend
 from apps.scheduling.models import Plan, Session
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
@@ -145,6 +146,7 @@ URLS_WITHOUT_OBJECT_ID = {
     "dashboards:team",
     "dashboards:board",
     "reviews:review",
+    "reviews:settings",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
 URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed", "notifications:unsubscribe"}
@@ -376,6 +378,12 @@ def org_rows(organization):
         "pilot locations": sorted(
             Pilot.locations.through.objects.filter(pilot__organization=organization).values_list(
                 "pilot_id", "location_id"
+            )
+        ),
+        "monthly send": list(MonthlySend.objects.filter(organization=organization).values()),
+        "monthly send people": sorted(
+            MonthlySend.people.through.objects.filter(monthlysend__organization=organization).values_list(
+                "monthlysend_id", "membership_id"
             )
         ),
         "scores": list(CustomerScore.objects.filter(organization=organization).order_by("pk").values()),
@@ -612,6 +620,7 @@ NO_ID_STATUS = {
     "dashboards:team": {**dict.fromkeys(ROLES, 302), "chief_of_staff": 200, "admin": 200},
     "dashboards:board": dict.fromkeys(ROLES, 200),
     "reviews:review": dict.fromkeys(ROLES, 302),  # to the period it opens on
+    "reviews:settings": {**dict.fromkeys(ROLES, 403), "admin": 200},
 }
 
 
@@ -866,6 +875,13 @@ CROSS_ORG_FORM_CASES = {
         "b_location",
         lambda w: {"name": "Beta Corner Shop", "code": "BETA1", "region": w.a_region.pk, "is_active": "on"},
         lambda w: {"region": [INVALID_CHOICE]},
+    ),
+    "monthly-send-person-of-a": (
+        "admin",
+        "reviews:settings",
+        None,
+        lambda w: {"enabled": "on", "day": "3", "roles": ["board"], "people": [w.b_board.pk, w.a_exec.pk]},
+        lambda w: {"people": ["Choose people who are active members of this organization."]},
     ),
     "location-create-region-of-a": (
         "admin",

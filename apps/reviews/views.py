@@ -3,22 +3,28 @@ scope (404 for another organization's region or team), which period, build the r
 
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.dashboards.views import export
 from apps.engagements import selectors as engagement_selectors
 from apps.organizations import selectors as org_selectors
 from apps.organizations.decorators import membership_required
+from apps.organizations.permissions import can_manage_organization
 
-from . import packs, periods
+from . import packs, periods, selectors, services
 from . import review as reviews
+from .forms import MonthlySendForm
 from .models import PackStatus
 from .periods import BadPeriod
 
@@ -162,3 +168,35 @@ def pack_download(request, pk):
     # A member's own copy: never kept by a shared cache between them and Gemba.
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+@membership_required(can_manage_organization)
+def monthly_send_settings(request):
+    """The monthly review email: an admin chooses the day and who gets it; the page lists who would."""
+    organization = request.membership.organization
+    send = selectors.monthly_send_for(organization)
+    initial = {
+        "enabled": send.enabled,
+        "day": send.day,
+        "roles": send.roles,
+        "people": [m.pk for m in selectors.monthly_send_people(send=send)],
+    }
+    form = MonthlySendForm(
+        request.POST or None, initial=initial, members=selectors.monthly_send_choices(organization=organization)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.monthly_send_update(organization=organization, by=request.membership, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Monthly review email settings saved."))
+            return redirect("reviews:settings")
+    recipients = list(selectors.monthly_recipients(organization=organization))
+    context = {
+        "form": form,
+        "send": send,
+        "recipients": recipients,
+        "switched_off": selectors.switched_off_ids(recipients=recipients),
+    }
+    return render(request, "reviews/settings.html", context)
