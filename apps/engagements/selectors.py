@@ -411,3 +411,30 @@ def first_activity(*, organization):
         .values_list("started_at", flat=True)
         .first()
     )
+
+
+# --- The weekly digest: any span of time, straight from the log ----------------------------------------
+def customer_minutes_between(*, organization, start, end, members=None, active_only=False):
+    """{member id: customer-facing minutes credited in [start, end)} for any two moments (a week on someone's
+    clock, which the monthly rollups cannot cut): one grouped query on the participants' own copies of the start
+    and kind. `members`: only those (ids or members); `active_only`: only members still active executives."""
+    qs = Participant.objects.for_organization(organization).filter(
+        kind__in=CUSTOMER_FACING_KINDS, started_at__gte=start, started_at__lt=end
+    )
+    if members is not None:
+        qs = qs.filter(membership_id__in=[getattr(m, "pk", m) for m in members])
+    if active_only:
+        qs = qs.filter(membership__role=Role.EXECUTIVE, membership__is_active=True)
+    rows = (
+        qs.order_by().values("membership_id").annotate(minutes=Sum("minutes")).values_list("membership_id", "minutes")
+    )
+    return dict(rows)
+
+
+def learning_count_between(*, organization, start, end):
+    """How many learnings came from engagements that started in [start, end): one query."""
+    return (
+        Learning.objects.for_organization(organization)
+        .filter(engagement__started_at__gte=start, engagement__started_at__lt=end)
+        .count()
+    )
