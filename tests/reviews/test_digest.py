@@ -4,20 +4,20 @@ person on another clock getting their own week."""
 
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.engagements import services as engagement_services
 from apps.engagements.models import Learning
 from apps.insights.models import Action, ActionStatus
 from apps.organizations.models import Membership, Role
-from apps.reviews.digests import Line, Week, build_digest, last_week, render_digest, week_of
+from apps.reviews.digests import Week, build_digest, last_week, render_digest, week_of
 from apps.scheduling import services as schedule_services
-from apps.scheduling.models import SessionStatus
 from tests.insights.factories import ActionFactory, LearningThemeFactory, PilotFactory, ThemeFactory
 from tests.organizations.factories import LocationFactory, MembershipFactory, OrganizationFactory
 from tests.scheduling.factories import PlanFactory, SessionFactory
@@ -108,16 +108,22 @@ def world(organization, admin_member, monkeypatch):
     def action(title, *, created, due, owner=leo, closed=None, learnings=()):
         status = ActionStatus.DONE if closed else ActionStatus.OPEN
         made = ActionFactory(
-            organization=org, title=title, owner=owner, created_by=admin_member, due_on=due, status=status,
-            closed_at=closed, learnings=list(learnings),
+            organization=org,
+            title=title,
+            owner=owner,
+            created_by=admin_member,
+            due_on=due,
+            status=status,
+            closed_at=closed,
+            learnings=list(learnings),
         )
         Action.objects.filter(pk=made.pk).update(created_at=created)
         return made
 
-    action("Fix the door", created=at(2026, 11, 20, 9), due=date(2026, 12, 2))  # overdue
-    action("Call the supplier", created=at(2026, 11, 20, 9), due=date(2026, 12, 10))  # due this week
+    door = action("Fix the door", created=at(2026, 11, 20, 9), due=date(2026, 12, 2))  # overdue
+    supplier = action("Call the supplier", created=at(2026, 11, 20, 9), due=date(2026, 12, 10))  # due this week
     action("Repaint the sign", created=at(2026, 11, 20, 9), due=date(2026, 12, 20))  # later
-    action(
+    entrance = action(
         "Tidy the entrance",
         created=at(2026, 11, 12, 9),
         due=date(2026, 12, 1),
@@ -131,7 +137,7 @@ def world(organization, admin_member, monkeypatch):
         owner=olga,
         learnings=[learning("Queues at the tills")],
     )
-    PilotFactory(
+    pilot = PilotFactory(
         organization=org,
         action=second_till,
         starts_on=date(2026, 12, 2),
@@ -140,20 +146,338 @@ def world(organization, admin_member, monkeypatch):
         verdict="adopt",
         decided_at=at(2026, 12, 4, 15),
     )
-    return {"leo": leo, "olga": olga, "cleo": cleo, "bea": bea, "admin": admin_member, "leeds": leeds}
+    return {
+        "org": org,
+        "leo": leo,
+        "olga": olga,
+        "cleo": cleo,
+        "bea": bea,
+        "admin": admin_member,
+        "door": door.pk,
+        "supplier": supplier.pk,
+        "entrance": entrance.pk,
+        "second_till": second_till.pk,
+        "pilot": pilot.pk,
+        "queues": queues.pk,
+        "parking": parking.pk,
+    }
 
 
-def test_scratch(world):
-    for name in ("leo", "olga", "cleo", "bea", "admin"):
-        d = build_digest(membership=member(world[name].pk), week=WEEK, now=NOW)
-        print(name, d.headline)
-        for s in d.sections:
-            print("  ", s.title)
-            for line in s.lines:
-                print("     ", line)
-    subject, text, html = render_digest(
-        build_digest(membership=member(world["leo"].pk), week=WEEK, now=NOW),
-        site_url=SITE, unsubscribe_url=UNSUBSCRIBE, preferences_url=PREFERENCES,
+def lines(digest):
+    return [(s.title, [(line.text, line.href, line.tone) for line in s.lines]) for s in digest.sections]
+
+
+def digest_of(membership, week=WEEK, now=NOW):
+    return build_digest(membership=member(membership.pk), week=week, now=now)
+
+
+def rendered(digest):
+    return render_digest(digest, site_url=SITE, unsubscribe_url=UNSUBSCRIBE, preferences_url=PREFERENCES)
+
+
+FEED = "/feed/?period=custom&start=2026-11-30&end=2026-12-06"
+
+
+def executive_lines(w):
+    leo = w["leo"].pk
+    return [
+        (
+            "Your customer time last week",
+            [
+                (
+                    "2 h 30 min with customers, against the week's share of your target: 28 min.",
+                    f"{FEED}&leader={leo}",
+                    "good",
+                ),
+                # The month as its rollup has it now: Monday's 30 minutes count in December (not in last week).
+                ("December 2026: 3 h of your target of 2 h; running balance +40 min.", "/dashboards/me/", "good"),
+                ("Last week: 1 session missed, 1 session not logged.", "/schedule/", "warn"),
+            ],
+        ),
+        ("Your sessions this week", [("Tue 8 Dec, 10:00: Store visit at Leeds High Street", "/schedule/", "")]),
+        (
+            "Your actions due",
+            [
+                ("“Fix the door”, overdue since 2 Dec 2026.", f"/actions/{w['door']}/", "warn"),
+                ("“Call the supplier”, due 10 Dec 2026.", f"/actions/{w['supplier']}/", ""),
+            ],
+        ),
+        (
+            "What came of your learnings",
+            [
+                (
+                    "An action was raised on what you heard: “Open a second till” (owner: Olga Oslo).",
+                    f"/actions/{w['second_till']}/",
+                    "",
+                ),
+                ("Done: “Tidy the entrance”.", f"/actions/{w['entrance']}/", "good"),
+                ("Pilot verdict on “Open a second till”: Adopt.", f"/pilots/{w['pilot']}/", "good"),
+            ],
+        ),
+    ]
+
+
+def test_week_slug_label_and_bounds():
+    oslo = ZoneInfo("Europe/Oslo")
+    assert last_week(date(2026, 12, 7)) == WEEK
+    assert last_week(date(2026, 12, 13)) == WEEK  # Sunday: still the week before
+    assert last_week(date(2026, 12, 14)) == Week(date(2026, 12, 7))
+    assert week_of(date(2026, 12, 6)) == WEEK
+    assert WEEK.slug == "2026-W49"
+    assert WEEK.label == "30 Nov – 6 Dec 2026"
+    assert WEEK.start(oslo) == datetime(2026, 11, 30, tzinfo=oslo)
+    assert WEEK.end(oslo) == datetime(2026, 12, 7, tzinfo=oslo)
+    assert WEEK.end(oslo) - WEEK.start(oslo) == timedelta(days=7)
+    # A year's last ISO week, across New Year: the year on both days.
+    assert Week(date(2026, 12, 28)).slug == "2026-W53"
+    assert Week(date(2026, 12, 28)).label == "28 Dec 2026 – 3 Jan 2027"
+    assert Week(date(2027, 1, 4)).slug == "2027-W01"
+    # The clocks go forward on Sunday 29 March 2026: that week is 167 hours long in London.
+    london = ZoneInfo("Europe/London")
+    spring = Week(date(2026, 3, 23))
+    assert spring.end(london).astimezone(UTC) - spring.start(london).astimezone(UTC) == timedelta(hours=167)
+    with translation.override("nb"):
+        assert WEEK.label == "30. nov. – 6. des. 2026"
+
+
+def test_executive_digest(world):
+    digest = digest_of(world["leo"])
+
+    assert digest.headline == "Your week with customers, 30 Nov – 6 Dec 2026"
+    assert lines(digest) == executive_lines(world)
+    assert not digest.is_empty
+
+
+def test_chief_of_staff_digest_has_a_line_per_executive(world):
+    digest = digest_of(world["cleo"])
+
+    assert digest.headline == "Your executives' week with customers, 30 Nov – 6 Dec 2026"
+    assert lines(digest) == [
+        (
+            "Your executives last week",
+            [
+                (
+                    "Leo London: 2 h 30 min with customers (the week's share of the target: 28 min); "
+                    "1 session missed; 1 session not logged.",
+                    f"/dashboards/me/?leader={world['leo'].pk}",
+                    "warn",
+                ),
+                (
+                    "Olga Oslo: 20 min with customers (the week's share of the target: 28 min); behind target.",
+                    f"/dashboards/me/?leader={world['olga'].pk}",
+                    "warn",
+                ),
+            ],
+        )
+    ]
+
+
+def test_chief_of_staff_line_on_target_with_nothing_missed_is_good(world):
+    cleo = world["cleo"]
+    cleo.supports.remove(world["leo"])
+    log(world["olga"], at(2026, 12, 2, 10), 10)
+
+    assert lines(digest_of(cleo))[0][1] == [
+        (
+            "Olga Oslo: 30 min with customers (the week's share of the target: 28 min).",
+            f"/dashboards/me/?leader={world['olga'].pk}",
+            "good",
+        )
+    ]
+
+
+def board_lines(w):
+    return [
+        (
+            "The week in numbers",
+            [
+                ("Hours with customers: 2.8 h, from 2 of 2 leaders.", FEED, ""),
+                ("Learnings: 3.", "/learned/?period=custom&start=2026-11-30&end=2026-12-06", ""),
+                ("Actions: 1 opened, 1 closed.", "/actions/", ""),
+                ("1 action overdue at the end of the week.", "/actions/", "warn"),
+                ("Leaders on target in December 2026: 1 of 2.", "/dashboards/board/", ""),
+            ],
+        ),
+        (
+            "What changed",
+            [
+                (
+                    "New pilot: “Open a second till” (Olga Oslo), 2 Dec 2026 to 4 Dec 2026.",
+                    f"/pilots/{w['pilot']}/",
+                    "",
+                ),
+                ("Pilot verdict on “Open a second till”: Adopt.", f"/pilots/{w['pilot']}/", "good"),
+                (
+                    "Newly heard: Parking, 1 learning (none in the four weeks before).",
+                    f"/learned/?theme={w['parking']}&period=custom&start=2026-11-30&end=2026-12-06",
+                    "",
+                ),
+                (
+                    "Rising: Queues, 2 learnings (1 in the four weeks before).",
+                    f"/learned/?theme={w['queues']}&period=custom&start=2026-11-30&end=2026-12-06",
+                    "",
+                ),
+            ],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("who", ["bea", "admin"])
+def test_board_and_admin_digest(world, who):
+    digest = digest_of(world[who])
+
+    assert digest.headline == f"{world['org'].name}'s week with customers, 30 Nov – 6 Dec 2026"
+    assert lines(digest) == board_lines(world)
+
+
+def test_a_person_on_another_clock_gets_their_own_week(world):
+    """Olga's week runs from Monday 00:00 in Oslo (23:00 UTC on Sunday): her 45 minutes at 23:30 UTC on 29 November
+    are in it, her 20 minutes at 23:30 UTC on 6 December are not; Cleo's week, in London, has it the other way."""
+    olga = digest_of(world["olga"])
+
+    assert lines(olga) == [
+        (
+            "Your customer time last week",
+            [
+                (
+                    "45 min with customers, against the week's share of your target: 28 min.",
+                    f"{FEED}&leader={world['olga'].pk}",
+                    "good",
+                ),
+                (
+                    "December 2026: 20 min of your target of 2 h; running balance −2 h 55 min.",
+                    "/dashboards/me/",
+                    "",
+                ),
+            ],
+        )
+    ]
+    cleo_on_olga = lines(digest_of(world["cleo"]))[0][1][1][0]
+    assert cleo_on_olga.startswith("Olga Oslo: 20 min with customers")
+
+
+def test_sessions_this_week_leave_out_those_already_gone(world):
+    """A digest written late (Tuesday noon) lists the sessions still to come this week, not Tuesday morning's."""
+    plan = PlanFactory(organization=world["org"], leader=world["leo"], title="Till shift", location=None)
+    SessionFactory(plan=plan, occurrence_date=date(2026, 12, 10), starts_at=at(2026, 12, 10, 15))
+    late = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
+
+    assert texts(digest_of(world["leo"], now=late))["Your sessions this week"] == ["Thu 10 Dec, 15:00: Till shift"]
+    assert texts(digest_of(world["leo"]))["Your sessions this week"] == [
+        "Tue 8 Dec, 10:00: Store visit at Leeds High Street",
+        "Thu 10 Dec, 15:00: Till shift",
+    ]
+
+
+def test_empty_digests(monkeypatch):
+    """Nothing at all to say: an executive without a target, time, sessions or actions; a chief of staff who
+    supports nobody; the board of an organization whose week was quiet."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    org = OrganizationFactory()
+    quiet = MembershipFactory(organization=org, role=Role.EXECUTIVE)
+    for role in (Role.EXECUTIVE, Role.CHIEF_OF_STAFF, Role.BOARD, Role.ADMIN):
+        person = quiet if role == Role.EXECUTIVE else MembershipFactory(organization=org, role=role)
+        digest = digest_of(person)
+        assert digest.sections == []
+        assert digest.is_empty
+    # Time with customers alone is something to say, target or not.
+    log(quiet, at(2026, 12, 1, 10), 25)
+    digest = digest_of(quiet)
+    assert lines(digest) == [
+        (
+            "Your customer time last week",
+            [("25 min with customers.", f"{FEED}&leader={quiet.pk}", "")],
+        )
+    ]
+    assert not digest.is_empty
+
+
+def test_html_part_has_inline_styles_and_absolute_links(world):
+    digest = digest_of(world["leo"])
+    subject, _text, html = rendered(digest)
+
+    assert subject == "[Gemba] Your week with customers, 30 Nov – 6 Dec 2026"
+    assert "<style" not in html and "class=" not in html and "<img" not in html and "<link" not in html
+    assert 'style="' in html
+    hrefs = [unescape(h) for h in re.findall(r'href="([^"]+)"', html)]
+    assert hrefs and all(h.startswith(SITE + "/") for h in hrefs)
+    assert UNSUBSCRIBE in hrefs and PREFERENCES in hrefs
+    assert f"{SITE}/actions/{world['door']}/" in hrefs
+    shown = unescape(re.sub(r"<[^>]+>", " ", html))
+    for _title, found in executive_lines(world):
+        for line_text, href, _tone in found:
+            assert line_text in shown
+            assert SITE + href in hrefs
+    assert "Hello Leo," in shown
+    # A line to act on is marked by its colour (a bar down its left edge).
+    assert "border-left:4px solid #c2410c" in html
+
+
+def test_text_part_has_the_same_lines_and_figures(world):
+    _subject, text, _html = rendered(digest_of(world["bea"]))
+
+    for title, found in board_lines(world):
+        assert title.upper() in text
+        for line_text, href, tone in found:
+            mark = "(!) " if tone == "warn" else ""
+            assert f"- {mark}{line_text}\n  {SITE}{href}\n" in text
+    assert f"Stop the weekly digest: {UNSUBSCRIBE}" in text
+    assert f"Choose which emails you get: {PREFERENCES}" in text
+    assert "&amp;" not in text and "&#x27;" not in text
+
+
+@pytest.mark.parametrize(("who", "queries"), [("leo", 8), ("olga", 8), ("cleo", 4), ("bea", 14), ("admin", 14)])
+def test_a_fixed_number_of_queries(world, django_assert_num_queries, who, queries):
+    person = member(world[who].pk)
+    with django_assert_num_queries(queries):
+        rendered(build_digest(membership=person, week=WEEK, now=NOW))
+    # Twice the people and data: the same number.
+    org = world["org"]
+    for n in range(3):
+        extra = MembershipFactory(organization=org, role=Role.EXECUTIVE)
+        world["cleo"].supports.add(extra)
+        log(extra, at(2026, 12, 2, 10 + n), 30, learnings=[f"More {n}"])
+        ActionFactory(organization=org, owner=world["leo"], due_on=date(2026, 12, 1 + n))
+    with django_assert_num_queries(queries):
+        rendered(build_digest(membership=person, week=WEEK, now=NOW))
+
+
+def test_another_organizations_data_never_appears(world):
+    """A second organization with the same kind of week: none of it reaches the first one's digests, and none of
+    the first one's reaches its own."""
+    other = OrganizationFactory(name="Other Org")
+    admin = MembershipFactory(organization=other, role=Role.ADMIN)
+    xavier = MembershipFactory(organization=other, role=Role.EXECUTIVE, user__full_name="Xavier Secret")
+    board = MembershipFactory(organization=other, role=Role.BOARD)
+    schedule_services.target_set(
+        organization=other, acting=admin, hours=Decimal("1"), period="month", counts_from=date(2026, 11, 1)
     )
-    print(subject); print(text); print(html)
-    assert 0
+    log(xavier, at(2026, 12, 2, 10), 500, learnings=["Secret learning"])
+    LearningThemeFactory(learning=learning("Secret learning"), theme=ThemeFactory(organization=other, name="Secret"))
+    secret = ActionFactory(
+        organization=other,
+        title="Secret action",
+        owner=xavier,
+        created_by=admin,
+        due_on=date(2026, 12, 3),
+        learnings=[learning("Secret learning")],
+    )
+    Action.objects.filter(pk=secret.pk).update(created_at=at(2026, 12, 2, 12))
+    PilotFactory(
+        organization=other,
+        action=secret,
+        starts_on=date(2026, 12, 2),
+        ends_on=date(2026, 12, 3),
+        result=Decimal("1"),
+        verdict="abandon",
+        decided_at=at(2026, 12, 3, 12),
+    )
+
+    assert lines(digest_of(world["leo"])) == executive_lines(world)
+    for who in ("bea", "admin"):
+        assert lines(digest_of(world[who])) == board_lines(world)
+    assert "Secret" not in str(lines(digest_of(world["cleo"])))
+    theirs = str(lines(digest_of(board))) + str(lines(digest_of(xavier)))
+    assert "Hours with customers: 8.3 h, from 1 of 1 leader." in theirs
+    for ours in ("Leo", "Olga", "Queues", "Parking", "second till", "Fix the door"):
+        assert ours not in theirs
