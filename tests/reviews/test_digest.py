@@ -481,3 +481,46 @@ def test_another_organizations_data_never_appears(world):
     assert "Hours with customers: 8.3 h, from 1 of 1 leader." in theirs
     for ours in ("Leo", "Olga", "Queues", "Parking", "second till", "Fix the door"):
         assert ours not in theirs
+
+
+def test_norwegian_digest(world):
+    """A person who reads Gemba in Norwegian gets every word, date and number of the digest in it."""
+    for who in ("leo", "cleo", "bea"):
+        world[who].user.language = "nb"
+        world[who].user.save()
+
+    leo = digest_of(world["leo"])
+    subject, text, html = rendered(leo)
+
+    assert subject == "[Gemba] Uken din med kunder, 30. nov. – 6. des. 2026"
+    assert texts(leo) == {
+        "Kundetiden din forrige uke": [
+            "2 t 30 min med kunder, mot ukens andel av målet ditt: 28 min.",
+            "desember 2026: 3 t av målet ditt på 2 t; løpende saldo +40 min.",
+            "Forrige uke: 1 økt ikke gjennomført, 1 økt ikke logget.",
+        ],
+        "Øktene dine denne uken": ["tir 8. des. kl. 10:00: Butikkbesøk på Leeds High Street"],
+        "Tiltakene dine med frist": [
+            "«Fix the door», over fristen siden 2. des. 2026.",
+            "«Call the supplier», frist 10. des. 2026.",
+        ],
+        "Hva læringene dine førte til": [
+            "Et tiltak ble åpnet på det du hørte: «Open a second till» (ansvarlig: Olga Oslo).",
+            "Fullført: «Tidy the entrance».",
+            "Pilotkonklusjon for «Open a second till»: Innfør.",
+        ],
+    }
+    assert text.startswith("Hei Leo,\n\nUken din med kunder, 30. nov. – 6. des. 2026\n\nKUNDETIDEN DIN FORRIGE UKE\n")
+    assert f"Stopp den ukentlige oppsummeringen: {UNSUBSCRIBE}" in text
+    assert '<html lang="nb">' in html and "Velg hvilke e-poster du får" in html
+    assert texts(digest_of(world["cleo"]))["Lederne dine forrige uke"][1] == (
+        "Olga Oslo: 20 min med kunder (ukens andel av målet: 28 min); bak målet."
+    )
+    assert texts(digest_of(world["bea"]))["Uken i tall"][:2] == [
+        "Timer med kunder: 2,8 t, fra 2 av 2 ledere.",
+        "Læringer: 3.",
+    ]
+    assert (
+        texts(digest_of(world["bea"]))["Hva som endret seg"][-1]
+        == "Voksende: Queues, 2 læringer (1 de fire ukene før)."
+    )
