@@ -743,6 +743,8 @@ def theme_counts_between(*, organization, start, end, previous_start):
     started = "learning__engagement__started_at"
     rows = (
         LearningTheme.objects.for_organization(organization)
+        # The engagement's organization too: the (organization, started_at) index then finds the span's engagements.
+        .filter(learning__engagement__organization=organization)
         .filter(**{f"{started}__gte": previous_start, f"{started}__lt": end})
         .order_by()
         .values_list("theme_id", "theme__name")

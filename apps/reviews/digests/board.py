@@ -33,7 +33,7 @@ def _numbers(frame):
     organization, week = frame.organization_id, frame.week
     leaders = [person.pk for person in org_selectors.executive_names(organization=organization)]
     minutes = engagement_selectors.customer_minutes_between(
-        organization=organization, start=frame.start, end=frame.end, active_only=True
+        organization=organization, start=frame.start, end=frame.end, members=leaders
     )
     learnings = engagement_selectors.learning_count_between(organization=organization, start=frame.start, end=frame.end)
     opened, closed, overdue = insight_selectors.review_actions(
