@@ -524,3 +524,31 @@ def test_norwegian_digest(world):
         texts(digest_of(world["bea"]))["Hva som endret seg"][-1]
         == "Voksende: Queues, 2 læringer (1 de fire ukene før)."
     )
+
+
+def test_long_lists_say_how_many_more(world):
+    """An executive with twelve actions due sees the first ten and a line for the rest; a chief of staff's
+    executive without any target has no share to be behind."""
+    for n in range(10):
+        ActionFactory(organization=world["org"], title=f"Extra {n}", owner=world["leo"], due_on=date(2026, 12, 11))
+
+    due = texts(digest_of(world["leo"]))["Your actions due"]
+    assert len(due) == 11
+    assert due[-2] == "“Extra 7”, due 11 Dec 2026."
+    assert due[-1] == "…and 2 more."
+
+
+def test_chief_of_staff_line_without_a_target(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    org = OrganizationFactory()
+    nina = MembershipFactory(organization=org, role=Role.EXECUTIVE, user__full_name="Nina No-Target")
+    chief = MembershipFactory(organization=org, role=Role.CHIEF_OF_STAFF)
+    chief.supports.add(nina)
+    log(nina, at(2026, 12, 1, 10), 25)
+
+    assert lines(digest_of(chief)) == [
+        (
+            "Your executives last week",
+            [("Nina No-Target: 25 min with customers (no target).", f"/dashboards/me/?leader={nina.pk}", "")],
+        )
+    ]

@@ -1,8 +1,10 @@
 """The digests of an executive (their own week) and of a chief of staff (one line per executive they support).
 
 A leader's week is read against "the week's share of the target": 12/52 of the month's target, the share the
-executive dashboard shows for "this week" (`dashboards.executive.period_targets`); being on target itself stays the
-monthly rule of every page (`scheduling.selectors.on_target`), shown beside it with the running balance.
+executive dashboard shows for "this week" (`dashboards.executive.period_targets`). Being on target itself stays the
+monthly rule of every page (`scheduling.selectors.on_target`): the executive's digest shows it with the running
+balance, for the target period that last week ended in, as the monthly rollups have it when the digest is written
+(whole months: a Monday-morning entry of the same month is in it).
 """
 
 from datetime import timedelta
