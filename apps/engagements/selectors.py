@@ -411,3 +411,36 @@ def first_activity(*, organization):
         .values_list("started_at", flat=True)
         .first()
     )
+
+
+# --- The weekly digest: any span of time, straight from the log ----------------------------------------
+def customer_minutes_between(*, organization, start, end, members):
+    """{member id: customer-facing minutes credited in [start, end)} for any two moments (a week on someone's
+    clock, which the monthly rollups cannot cut) and the given `members` (ids or members): one grouped query on
+    the participants' own copies of the start and kind, a range of participant_member_start_idx per member (an
+    organization-wide filter instead reads every participant of the organization)."""
+    return dict(
+        Participant.objects.for_organization(organization)
+        .filter(
+            membership_id__in=[getattr(m, "pk", m) for m in members],
+            kind__in=CUSTOMER_FACING_KINDS,
+            started_at__gte=start,
+            started_at__lt=end,
+        )
+        .order_by()
+        .values("membership_id")
+        .annotate(minutes=Sum("minutes"))
+        .values_list("membership_id", "minutes")
+    )
+
+
+def learning_count_between(*, organization, start, end):
+    """How many learnings came from engagements that started in [start, end): one query."""
+    # The engagement's organization too: it lets the (organization, started_at) index find the span's engagements.
+    return (
+        Learning.objects.for_organization(organization)
+        .filter(
+            engagement__organization=organization, engagement__started_at__gte=start, engagement__started_at__lt=end
+        )
+        .count()
+    )

@@ -733,3 +733,60 @@ def review_verdict_count(*, organization, start, end, region=None, authors=None)
         .filter(action__in=actions, decided_at__gte=start, decided_at__lt=end)
         .count()
     )
+
+
+# --- The weekly digest ----------------------------------------------------------------------------------------
+def theme_counts_between(*, organization, start, end, previous_start):
+    """{theme id: ThemeTrend} for themes confirmed on learnings from engagements of [previous_start, end): `now`
+    counts those of [start, end), `before` those of [previous_start, start). Any span (a week on someone's clock,
+    which the monthly ThemeMonth rows cannot cut), from the links themselves: one grouped query."""
+    started = "learning__engagement__started_at"
+    rows = (
+        LearningTheme.objects.for_organization(organization)
+        # The engagement's organization too: the (organization, started_at) index then finds the span's engagements.
+        .filter(learning__engagement__organization=organization)
+        .filter(**{f"{started}__gte": previous_start, f"{started}__lt": end})
+        .order_by()
+        .values_list("theme_id", "theme__name")
+        .annotate(
+            now=Count("id", filter=Q(**{f"{started}__gte": start})),
+            before=Count("id", filter=Q(**{f"{started}__lt": start})),
+        )
+    )
+    return {pk: ThemeTrend(name, now, before) for pk, name, now, before in rows}
+
+
+class LearningOutcomes(NamedTuple):
+    opened: list  # [ReviewAction] raised in the span, answering the authors' learnings
+    done: list  # [ReviewAction] done in the span
+    verdicts: list  # [ReviewPilot] whose verdict was given in the span
+
+
+def learning_outcomes(*, organization, authors, start, end):
+    """What became of `authors`' learnings in [start, end): the actions raised to answer them, those done, and
+    the pilots of those actions whose verdict was given: two queries (the actions, the pilots)."""
+    actions = _scoped_actions(organization, None, authors)
+    opened = Q(created_at__gte=start, created_at__lt=end)
+    done = Q(status=ActionStatus.DONE, closed_at__gte=start, closed_at__lt=end)
+    rows = _review_actions(actions.filter(opened | done).order_by("created_at", "pk"))
+    verdicts = [
+        ReviewPilot(pk, title, name or email or "", starts, ends, verdict, decided)
+        for pk, title, name, email, starts, ends, verdict, decided in Pilot.objects.for_organization(organization)
+        .filter(action__in=actions, decided_at__gte=start, decided_at__lt=end)
+        .order_by("decided_at", "pk")
+        .values_list(
+            "pk",
+            "action__title",
+            "action__owner__user__full_name",
+            "action__owner__user__email",
+            "starts_on",
+            "ends_on",
+            "verdict",
+            "decided_at",
+        )
+    ]
+    return LearningOutcomes(
+        opened=[a for a in rows if start <= a.created_at < end],
+        done=[a for a in rows if a.status == ActionStatus.DONE and a.closed_at and start <= a.closed_at < end],
+        verdicts=verdicts,
+    )

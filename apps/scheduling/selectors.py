@@ -390,3 +390,21 @@ def on_target_by_month(*, organization, months, leaders):
         pk: [on_target(target=target, month=month, minutes=minutes[(pk, month)]) for month in months]
         for pk, target in chosen.items()
     }
+
+
+# --- The weekly digest ---------------------------------------------------------------------------------
+def session_counts_between(*, leaders, start, end, now):
+    """`leaders` (a Membership queryset) annotated with their sessions that started in [start, end): `done`,
+    `missed`, and `unlogged` (ended before `now`, still planned): one query, by name."""
+    in_span = Q(sessions__starts_at__gte=start, sessions__starts_at__lt=end)
+    return (
+        leaders.select_related("user")
+        .annotate(
+            done=Count("sessions", filter=in_span & Q(sessions__status=SessionStatus.DONE)),
+            missed=Count("sessions", filter=in_span & Q(sessions__status=SessionStatus.MISSED)),
+            unlogged=Count(
+                "sessions", filter=in_span & Q(sessions__status=SessionStatus.PLANNED, sessions__ends_at__lt=now)
+            ),
+        )
+        .order_by("user__full_name", "user__email", "pk")
+    )
