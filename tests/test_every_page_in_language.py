@@ -19,6 +19,7 @@ from tests import languages
 from tests.e2e.pages import anonymous_pages, member_pages
 from tests.notifications.factories import NotificationFactory
 from tests.organizations.factories import InvitationFactory
+from tests.reviews.factories import PackFactory
 
 DEMOS = {"nb": "nordvik", "en": "northwind"}
 ROLES = [Role.EXECUTIVE, Role.CHIEF_OF_STAFF, Role.BOARD, Role.ADMIN]
@@ -67,6 +68,7 @@ def _objects(organization, language):
         "action": action,
         "pilot": Pilot.objects.filter(action=action).first(),
         "score": CustomerScore.objects.filter(organization=organization).order_by("pk").first(),
+        "pack": PackFactory(organization=organization, language=language),
     }
 
 

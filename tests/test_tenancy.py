@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
+from pypdf import PdfReader
 
 from apps.accounts.models import User
 from apps.engagements.models import Engagement, Learning, Participant
@@ -19,7 +20,7 @@ from apps.insights.models import Action, ActionNote, CustomerScore, LearningThem
 from apps.notifications.models import Notification, Reminder
 from apps.organizations.middleware import SESSION_KEY
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
-from apps.reviews.models import MonthlySend
+from apps.reviews.models import MonthlySend, Pack
 from apps.scheduling.models import Plan, Session
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
@@ -39,6 +40,7 @@ from tests.organizations.factories import (
     OrganizationFactory,
     RegionFactory,
 )
+from tests.reviews.factories import PackFactory
 from tests.scheduling.factories import PlanFactory, SessionFactory
 
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
@@ -106,6 +108,8 @@ OBJECT_FOR_URL = {
     "insights:pilot_edit": "pilot",
     "insights:score_edit": "score",
     "insights:score_delete": "score",
+    "reviews:pack": "pack",
+    "reviews:pack_download": "pack",
 }
 # URLs naming a second object besides `pk`: which one (of the same organization as the first).
 OTHER_KWARGS = {"insights:action_learning_remove": {"learning_pk": "learning"}}
@@ -152,6 +156,8 @@ URLS_WITHOUT_OBJECT_ID = {
 URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed", "notifications:unsubscribe"}
 # Addressed by a period ("2026-11"): what they show is the member's own organization's, whatever the period.
 URLS_WITH_PERIOD = {"reviews:period"}
+# Addressed by a period, asked for with a POST: the board pack of the member's own organization's review.
+URLS_WITH_PERIOD_POST = {"reviews:pack_request"}
 # `require_POST` views answer 405 to GET whatever the id (nothing about the object is looked up).
 POST_ONLY = {
     "organizations:switch",
@@ -194,6 +200,8 @@ A_MARKERS = [
 # URLs that only read: their POST changes nothing even for a member who may see the object.
 READ_ONLY = {
     "engagements:detail",
+    "reviews:pack",
+    "reviews:pack_download",
     "scheduling:plan",
     "scheduling:session_ics",
     "insights:learning_detail",
@@ -237,6 +245,7 @@ def world(db):
         locations=[a_location],
     )
     a_score = CustomerScoreFactory(organization=org_a, location=a_location)
+    a_pack = PackFactory(organization=org_a)
 
     org_b = OrganizationFactory(name="Beta Partners", slug="beta")
     b_exec = MembershipFactory(organization=org_b, role=Role.EXECUTIVE, user__full_name="Bob Betason")
@@ -262,6 +271,7 @@ def world(db):
         action__organization=org_b, action__owner=b_exec, action__title="beta action piloted", change="beta pilot"
     )
     b_score = CustomerScoreFactory(organization=org_b, location=b_location)
+    b_pack = PackFactory(organization=org_b, scope_key=f"team-{b_chief.pk}")  # a chief of staff may read it
 
     return SimpleNamespace(
         org_a=org_a,
@@ -311,6 +321,7 @@ def world(db):
             "action": b_action,
             "pilot": b_pilot,
             "score": b_score,
+            "pack": b_pack,
         },
         a_objects={
             "engagement": a_engagement,
@@ -326,6 +337,7 @@ def world(db):
             "action": a_action,
             "pilot": a_pilot,
             "score": a_score,
+            "pack": a_pack,
         },
     )
 
@@ -387,6 +399,7 @@ def org_rows(organization):
             )
         ),
         "scores": list(CustomerScore.objects.filter(organization=organization).order_by("pk").values()),
+        "packs": list(Pack.objects.filter(organization=organization).order_by("pk").values()),
     }
 
 
@@ -438,6 +451,8 @@ def attack_payload(url_name, author):
             "responses": "",
         },
         "insights:score_delete": {},
+        "reviews:pack": {},
+        "reviews:pack_download": {},
         "engagements:detail": {},
         "engagements:edit": {
             "kind": "customer_call",
@@ -497,7 +512,9 @@ def test_walker_finds_only_project_views_outside_allauth_and_admin():
 
 
 def test_every_project_url_is_classified():
-    classified = URLS_WITHOUT_OBJECT_ID | URLS_WITH_TOKEN | URLS_WITH_PERIOD | set(OBJECT_FOR_URL)
+    classified = (
+        URLS_WITHOUT_OBJECT_ID | URLS_WITH_TOKEN | URLS_WITH_PERIOD | URLS_WITH_PERIOD_POST | set(OBJECT_FOR_URL)
+    )
 
     assert set(PROJECT_PATTERNS) - classified == set(), "new URL: add it to OBJECT_FOR_URL or the lists above"
     assert classified - set(PROJECT_PATTERNS) == set(), "stale entry: the URL no longer exists"
@@ -566,6 +583,8 @@ CONTROL = {
     "insights:pilot_edit": ("executive", 302),
     "insights:score_edit": ("admin", 302),
     "insights:score_delete": ("admin", 302),
+    "reviews:pack": ("chief_of_staff", 200),
+    "reviews:pack_download": ("chief_of_staff", 200),
 }
 
 
@@ -659,6 +678,23 @@ def test_pages_of_a_period_show_org_b_nothing_of_org_a(client, world, url_name, 
 
     assert response.status_code == 200
     assert_no_org_a_text(response)
+    assert org_rows(world.org_a) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(URLS_WITH_PERIOD_POST))
+def test_a_pack_asked_for_in_org_b_prints_org_b_only(client, world, url_name, role):
+    login_in_b(client, world, role)
+    before = org_rows(world.org_a)
+
+    response = client.post(reverse(url_name, kwargs={"slug": this_period(world.org_b.time_zone)}))
+
+    assert response.status_code == 302
+    pack = Pack.objects.exclude(pk__in=[world.a_objects["pack"].pk, world.b_objects["pack"].pk]).get()
+    assert pack.organization_id == world.org_b.pk
+    text = " ".join(page.extract_text() for page in PdfReader(pack.file.open()).pages)
+    assert [marker for marker in A_MARKERS if marker in text] == []
+    assert "Beta Partners" in text
     assert org_rows(world.org_a) == before
 
 

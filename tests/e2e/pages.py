@@ -17,7 +17,13 @@ from tests.test_tenancy import (
 )
 
 # Not pages: JSON, JavaScript, CSV and calendar files.
-NOT_HTML = {"healthz", "service_worker", "insights:score_template", "scheduling:session_ics"}
+NOT_HTML = {
+    "healthz",
+    "service_worker",
+    "insights:score_template",
+    "scheduling:session_ics",
+    "reviews:pack_download",
+}
 # allauth's pages linked from the account menu (the rest of allauth is for anonymous visitors, below).
 ACCOUNT_PAGES = ["account_email", "account_change_password", "mfa_index"]
 ANONYMOUS_PAGES = ["account_login", "account_signup", "account_reset_password"]

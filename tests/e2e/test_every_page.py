@@ -39,6 +39,7 @@ from tests.organizations.factories import (
     OrganizationFactory,
     RegionFactory,
 )
+from tests.reviews.factories import PackFactory
 from tests.scheduling.factories import PlanFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -123,6 +124,8 @@ def long_world(transactional_db):
         "action": action,
         "pilot": pilot,
         "score": score,
+        # A pack a worker is printing: the page with its progress bar.
+        "pack": PackFactory(organization=organization, status="building", progress=40, file="", generated_at=None),
     }
     return {
         "organization": organization,

@@ -11,7 +11,15 @@ from tests.organizations.helpers import field_errors, flash_messages
 pytestmark = pytest.mark.django_db
 
 URL = "/notifications/preferences/"
-ALL_KINDS = ["session_before", "session_after", "missing_entry", "under_target", "action_overdue"]
+ALL_KINDS = [
+    "session_before",
+    "session_after",
+    "missing_entry",
+    "under_target",
+    "action_overdue",
+    "weekly_digest",
+    "monthly_review",
+]
 
 
 def _payload(**overrides):
@@ -65,7 +73,7 @@ def test_saving_stores_the_preferences(client_for, leader):
     assert flash_messages(response) == ["Notification preferences saved."]
     assert _stored(leader.user) == {
         "email_enabled": False,
-        "disabled_kinds": ["session_after", "under_target", "action_overdue"],
+        "disabled_kinds": ["session_after", "under_target", "action_overdue", "weekly_digest", "monthly_review"],
         "session_lead_minutes": [2880, 60, 15],
         "quiet_start": time(22, 0),
         "quiet_end": time(7, 0),

@@ -284,7 +284,7 @@ def test_cancel_prefix_is_taken_literally(executive):
 # --- lead times and kinds (what scheduling reads) ---------------------------------------------------------
 def test_lead_minutes_and_kinds_default_without_a_stored_preference(executive):
     assert selectors.lead_minutes_for(user=executive.user) == [1440, 60]
-    assert [selectors.kind_enabled(user=executive.user, kind=kind) for kind in ReminderKind.values] == [True] * 5
+    assert [selectors.kind_enabled(user=executive.user, kind=kind) for kind in ReminderKind.values] == [True] * 7
 
 
 def test_lead_minutes_and_kinds_follow_the_stored_preference(executive):
