@@ -53,9 +53,9 @@ def _is_stale(pack, now):
 
 
 # --- Writes -------------------------------------------------------------------------------------------------
-def pack_request(*, membership, period, scope, now=None):
+def pack_request(*, membership, period, scope, now=None, inline=None, generated_by=None):
     """The pack of this review at the data's current version: the one printed already, or a new one (printed
-    here when small, else handed to a worker). Returns the Pack row."""
+    here when small or `inline`, else handed to a worker). Returns the Pack row."""
     now = now or timezone.now()
     organization = membership.organization
     r = reviews.build(organization=organization, period=period, scope=scope, now=now)
@@ -70,7 +70,9 @@ def pack_request(*, membership, period, scope, now=None):
     existing = Pack.objects.filter(**key).first()
     if existing is not None and not _is_stale(existing, now):
         return existing
-    html = printing.pack_html(r, document=document, generated_by=membership.display_name, generated_at=now)
+    html = printing.pack_html(
+        r, document=document, generated_by=generated_by or membership.display_name, generated_at=now
+    )
     fields = {
         "status": PackStatus.PENDING,
         "progress": 0,
@@ -89,7 +91,7 @@ def pack_request(*, membership, period, scope, now=None):
                 pack_id = Pack.objects.create(**key, **fields).pk
         except IntegrityError:  # two taps at once: the other request made it
             return Pack.objects.get(**key)
-    if printing.row_count(r) <= printing.INLINE_ROWS:
+    if inline or (inline is None and printing.row_count(r) <= printing.INLINE_ROWS):
         pack_build(pack_id=pack_id)
     else:
         from .tasks import build_pack_task

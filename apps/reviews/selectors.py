@@ -59,3 +59,14 @@ def monthly_send_choices(*, organization):
         .select_related("user")
         .order_by("user__full_name", "user__email", "pk")
     )
+
+
+def email_recipients():
+    """Every active member, of every organization, with an active user and an email address: who gets a digest.
+    With their user and organization (their language and clock, without a query each)."""
+    return (
+        Membership.objects.filter(is_active=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "organization")
+        .order_by("pk")
+    )

@@ -186,6 +186,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "insights-overdue-actions": {"task": "insights.overdue_actions", "schedule": crontab(minute=15, hour="*/6")},
     "insights-theme-months-sweep": {"task": "insights.theme_months_sweep", "schedule": 600.0},
+    # Weekly digests and monthly reviews: plan what came due on each person's clock, hand it to the workers.
+    "reviews-sweep-review-emails": {
+        "task": "reviews.sweep_review_emails",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
     "notifications-dispatch-due": {
         "task": "notifications.dispatch_due",
         "schedule": 60.0,

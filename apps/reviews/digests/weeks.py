@@ -27,6 +27,12 @@ class Week:
         first = when(self.monday, "date" if self.monday.year != self.sunday.year else "month_day")
         return f"{first} – {when(self.sunday, 'date')}"
 
+    @classmethod
+    def parse(cls, slug):
+        """The week of a slug ("2026-W49")."""
+        year, week = slug.split("-W")
+        return cls(date.fromisocalendar(int(year), int(week), 1))
+
     @property
     def next(self):
         return Week(self.monday + timedelta(weeks=1))
