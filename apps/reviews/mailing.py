@@ -92,7 +92,8 @@ def digest_plan(*, now):
         today = timezone.localtime(now, zone).date()
         week = last_week(today)
         due = _local_moment(week.next.monday, DIGEST_TIME, zone)
-        if due <= now < due + DIGEST_CATCH_UP:
+        # A member who joined since (or an installation seeded today) waits for the next Monday.
+        if due <= now < due + DIGEST_CATCH_UP and member.created_at < due:
             rows.append(_row(member, ReviewEmailKind.WEEKLY_DIGEST, week.slug, due, due + DIGEST_CATCH_UP))
     return _plan(rows)
 
@@ -107,7 +108,7 @@ def monthly_plan(*, now):
             zone = zone_or_utc(member.time_zone_name)
             today = timezone.localtime(now, zone).date()
             due = _local_moment(today.replace(day=send.day), MONTHLY_TIME, zone)
-            if due <= now < due + MONTHLY_CATCH_UP:
+            if due <= now < due + MONTHLY_CATCH_UP and member.created_at < due:
                 period = Period(MONTH, today.replace(day=1)).previous
                 rows.append(_row(member, ReviewEmailKind.MONTHLY_REVIEW, period.slug, due, due + MONTHLY_CATCH_UP))
     return _plan(rows)

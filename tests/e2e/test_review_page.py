@@ -67,3 +67,39 @@ def test_the_review_reads_as_a_document_and_clicks_through(live_server, browser,
         assert shown.endswith(" h")
     finally:
         context.close()
+
+
+@pytest.mark.redis
+@pytest.mark.celery_worker
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desk"])
+def test_a_large_pack_is_printed_by_a_worker_while_the_page_shows_its_progress(
+    live_server, browser, demo, viewport, monkeypatch, purge_queue, celery_worker, tmp_path
+):
+    # Every review counts as large here: the pack goes to the real worker, the page polls it with htmx.
+    from apps.reviews import pack as printing
+
+    monkeypatch.setattr(printing, "INLINE_ROWS", 0)
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    try:
+        log_in(page, live_server.url, "board@northwind.example")
+        page.goto(f"{live_server.url}/review/")
+        page.get_by_role("button", name="Board pack (PDF)").click()
+
+        page.wait_for_url(lambda url: "/review/packs/" in url)
+        assert page.locator("h1").inner_text().startswith("Board pack: ")
+        download_link = page.get_by_role("link", name="Download the PDF")
+        download_link.wait_for()  # swapped in by htmx once the worker is done, without a reload
+        assert "The pack is ready: " in page.locator("#pack-progress").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        with page.expect_download() as download:
+            download_link.click()
+        path = tmp_path / "pack.pdf"
+        download.value.save_as(path)
+        assert path.read_bytes().startswith(b"%PDF-")
+        assert download.value.suggested_filename.startswith("customer-review-")
+        if SCREENSHOTS:
+            page.screenshot(path=f"{SCREENSHOTS}/pack-ready-{viewport['width']}.png", full_page=True)
+    finally:
+        context.close()

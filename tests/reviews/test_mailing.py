@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from apps.notifications import services as notification_services
 from apps.notifications.models import ReminderKind
+from apps.organizations.models import Membership
 from apps.reviews import mailing
 from apps.reviews.models import EMAIL_BUILD_TIMEOUT, MonthlySend, ReviewEmail
 from tests.organizations.factories import MembershipFactory
@@ -25,6 +26,12 @@ SITE = settings.SITE_URL
 MONDAY_8_LONDON = datetime(2026, 4, 27, 7, 0, tzinfo=UTC)
 # Sunday 3 May 2026, 07:00 in London (06:00 UTC): the monthly review of April, sent on the 3rd.
 MAY_3_7_LONDON = datetime(2026, 5, 3, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def members_since_january(world):
+    """The world's members joined before any email is due here (it is built on 20 May, its clock stopped)."""
+    Membership.objects.filter(organization=world["org"]).update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def planned(kind="weekly_digest"):
@@ -69,6 +76,16 @@ def test_a_digest_missed_for_too_long_is_not_planned(world):
     assert mailing.digest_plan(now=MONDAY_8_LONDON + timedelta(days=2)) == 0
 
 
+def test_someone_who_joined_after_monday_8_waits_for_the_next_digest(world):
+    newcomer = MembershipFactory(organization=world["org"], role="executive", user__full_name="Nina New")
+    Membership.objects.filter(pk=newcomer.pk).update(created_at=MONDAY_8_LONDON + timedelta(hours=1))
+
+    mailing.digest_plan(now=MONDAY_8_LONDON + timedelta(hours=2))
+    assert "Nina New" not in [row[0] for row in planned()]
+    mailing.digest_plan(now=MONDAY_8_LONDON + timedelta(weeks=1))
+    assert ("Nina New", "2026-W18") in [row[:2] for row in planned()]
+
+
 def test_a_member_who_left_or_has_no_email_gets_no_digest(world):
     world["leo"].is_active = False
     world["leo"].save()
@@ -103,6 +120,7 @@ def test_each_person_gets_their_digest_once_with_its_parts_and_headers(world):
 def test_an_empty_digest_is_not_sent(world):
     # An executive of an organization with no target and nothing logged or planned: nothing to say.
     quiet = MembershipFactory(role="executive", user__full_name="Quinn Quiet")
+    Membership.objects.filter(pk=quiet.pk).update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
 
     deliver_all(MONDAY_8_LONDON)
 
