@@ -14,6 +14,7 @@ from apps.engagements.models import Engagement, Learning, Participant
 from apps.insights.models import Action, CustomerScore, Pilot, Theme
 from apps.notifications.models import Notification, NotificationPreference, Reminder
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
+from apps.reviews.models import MonthlySend, Pack, ReviewEmail
 from tests.accounts.factories import UserFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
 from tests.insights.factories import ActionFactory, CustomerScoreFactory, PilotFactory, ThemeFactory
@@ -25,6 +26,7 @@ from tests.organizations.factories import (
     OrganizationFactory,
     RegionFactory,
 )
+from tests.reviews.factories import MonthlySendFactory, PackFactory, ReviewEmailFactory
 
 REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label_lower)
 MODELS = [model for model, _ in REGISTRY]
@@ -50,6 +52,9 @@ FACTORIES = {
     Action: ActionFactory,
     Pilot: PilotFactory,
     CustomerScore: CustomerScoreFactory,
+    Pack: PackFactory,
+    MonthlySend: MonthlySendFactory,
+    ReviewEmail: ReviewEmailFactory,
 }
 
 
@@ -72,6 +77,9 @@ def rows(db):
     ThemeFactory(organization=engagement.organization, name="Xmas queues")
     PilotFactory(action__organization=engagement.organization, action__title="x-tra till", metric="wait")
     CustomerScoreFactory(organization=engagement.organization)
+    PackFactory(organization=engagement.organization, period="2026-10")
+    MonthlySendFactory(organization=engagement.organization)
+    ReviewEmailFactory(recipient=reminder.recipient, period="2026-W10", message_id="<x@gemba.example>")
     return engagement
 
 

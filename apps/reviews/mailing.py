@@ -337,3 +337,15 @@ def _release(email, *, handing=False):
         claimed_at=now,
         updated_at=now,
     )
+
+
+def emails_send_again(*, ids):
+    """An admin's "send again" for emails that did not go out or may not have: back to pending, due now, keeping
+    their Message-ID (a copy of an unconfirmed one is recognisable as such). Returns how many."""
+    now = timezone.now()
+    return ReviewEmail.objects.filter(
+        pk__in=ids,
+        status__in=(ReviewEmailStatus.UNCONFIRMED, ReviewEmailStatus.FAILED, ReviewEmailStatus.SKIPPED),
+    ).update(
+        status=ReviewEmailStatus.PENDING, due_at=now, expires_at=now + timedelta(days=1), attempts=0, updated_at=now
+    )

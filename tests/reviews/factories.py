@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from apps.reviews.models import Pack, PackStatus
-from tests.organizations.factories import OrganizationFactory
+from apps.reviews.models import MonthlySend, Pack, PackStatus, ReviewEmail
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 
 class PackFactory(factory.django.DjangoModelFactory):
@@ -23,3 +25,25 @@ class PackFactory(factory.django.DjangoModelFactory):
     file = factory.LazyAttribute(lambda pack: ContentFile(b"%PDF-1.7 " + pack.organization.name.encode(), "pack.pdf"))
     size = 20
     pages = 1
+
+
+class MonthlySendFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonthlySend
+
+    organization = factory.SubFactory(OrganizationFactory)
+    enabled = True
+    day = 3
+    roles = factory.LazyFunction(lambda: ["board"])
+
+
+class ReviewEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewEmail
+
+    recipient = factory.SubFactory(MembershipFactory)
+    organization = factory.SelfAttribute("recipient.organization")
+    kind = "weekly_digest"
+    period = "2026-W49"
+    due_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))

@@ -322,3 +322,15 @@ def test_an_email_past_its_catch_up_is_expired_not_sent(world):
 
 def test_the_kinds_are_the_reminder_kinds_a_person_switches_off():
     assert {"weekly_digest", "monthly_review"} <= set(ReminderKind.values)
+
+
+def test_an_admin_sends_an_unconfirmed_email_again_under_its_message_id(world):
+    email = claimed(world)
+    ReviewEmail.objects.filter(pk=email.pk).update(status="unconfirmed")
+
+    assert mailing.emails_send_again(ids=[email.pk, 10**9]) == 1
+    deliver_all(timezone.now())
+
+    (message,) = mail.outbox
+    assert message.extra_headers["Message-ID"] == email.message_id
+    assert ReviewEmail.objects.get().status == "sent"
