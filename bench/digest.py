@@ -11,7 +11,8 @@ data: a fixed number per role), and how many digests are empty (not sent).
     options: --size 100000  --leaders 500  --seed 2026 (as bench/dashboards.py: size N is seeded with seed + N)
              --rounds 2 (the first round warms the connection and caches; the last one is reported)
 
-It reads only; it does not migrate (the digest needs no table that bench/dashboards.py's build lacks).
+It reads only, except the last part: the whole Monday run (the sweep plans every member's row, the workers' deliver
+writes, sends to the locmem mail backend and marks them sent) in one transaction that is rolled back.
 """
 
 import argparse
@@ -87,6 +88,65 @@ def report(results, total):
         )
 
 
+def monday_run(organization):
+    """The whole Monday run as the workers do it, in one transaction rolled back afterwards: the sweep plans
+    every member's row and hands it over, then each is delivered (claimed, written, handed to Django's locmem
+    mail backend, marked sent). The members are dated back a month inside the transaction (the run sends
+    nothing to people who joined after Monday 08:00), and only this organization's rows are planned."""
+    from datetime import datetime, timedelta
+    from datetime import time as clock
+    from zoneinfo import ZoneInfo
+
+    from django.core import mail
+    from django.db import transaction
+    from django.db.models import Count
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from apps.organizations.models import Membership
+    from apps.reviews import mailing, selectors
+    from apps.reviews.models import ReviewEmail
+
+    zone = ZoneInfo(organization.time_zone)
+    today = timezone.localtime(timezone.now(), zone).date()
+    monday = today - timedelta(days=today.weekday())
+    now = datetime.combine(monday, clock(8, 5), tzinfo=zone)
+    members = Membership.objects.filter(organization=organization)
+    only_here = selectors.email_recipients().filter(organization=organization)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        mail.outbox = []
+        members.update(created_at=now - timedelta(days=30))
+        original = selectors.email_recipients
+        selectors.email_recipients = lambda: only_here
+        try:
+            started = time.perf_counter()
+            mailing.digest_plan(now=now)
+            planned = time.perf_counter()
+            handed = mailing.dispatch(now=now)
+            dispatched = time.perf_counter()
+            for pk in ReviewEmail.objects.filter(organization=organization, status="queued").values_list(
+                "pk", flat=True
+            ):
+                mailing.deliver(email_id=pk, now=now)
+            delivered = time.perf_counter()
+        finally:
+            selectors.email_recipients = original
+        statuses = dict(
+            ReviewEmail.objects.filter(organization=organization)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        sent = len(mail.outbox)
+        transaction.set_rollback(True)
+    bench.say(
+        f"the whole Monday run for {handed} people: plan {ms(planned - started):,.0f} ms, dispatch "
+        f"{ms(dispatched - planned):,.0f} ms, deliver {delivered - dispatched:,.2f} s "
+        f"({ms((delivered - dispatched) / max(handed, 1)):,.1f} ms each); total {delivered - started:,.2f} s; "
+        f"{sent} emails sent; rows by status {statuses} (rolled back)"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100000)
@@ -122,6 +182,7 @@ def main():
         total = time.perf_counter() - started
         bench.say(f"round {round_number} of {args.rounds}{' (reported)' if round_number == args.rounds else ''}:")
         report(results, total)
+    monday_run(organization)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """On the demo organization, the review page, its board pack and the monthly email show the same figures: the
 summary and every row of "The month in numbers", read from the page's HTML, the PDF's text and the email's
-parts. An empty month prints an honest empty pack."""
+parts; the board's weekly digest and the review of its month agree. An empty month prints an honest empty pack."""
 
 import io
 import re
 from datetime import timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -15,7 +16,9 @@ from pypdf import PdfReader
 
 from apps.organizations.models import Membership, Organization
 from apps.reviews import mailing
+from apps.reviews.digests import build_digest, last_week
 from apps.reviews.models import MonthlySend, ReviewEmail
+from apps.reviews.periods import period_of
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,22 @@ def test_an_empty_month_prints_an_honest_empty_pack(client_for, world):
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     assert "Nothing was logged for February 2026 in this scope" in text
     assert "February 2026: 2 leaders spent 0.0 h with customers" in text
+
+
+def test_the_boards_digest_and_the_review_of_its_month_agree_on_leaders_on_target(client, northwind):
+    board = Membership.objects.select_related("user", "organization").get(
+        organization=northwind, user__email="board@northwind.example"
+    )
+    now = timezone.now()
+    week = last_week(timezone.localtime(now, ZoneInfo(northwind.time_zone)).date())
+    digest = build_digest(membership=board, week=week, now=now)
+    lines = [line.text for section in digest.sections for line in section.lines]
+    (standing,) = [line for line in lines if line.startswith("Leaders on target in ")]
+    month, on, of = re.fullmatch(r"Leaders on target in (.+): (\d+) of (\d+)\.", standing).groups()
+    period = period_of(week.sunday)
+    assert month == period.label
+
+    client.force_login(board.user)
+    html = client.get(f"/review/{period.slug}/").content.decode()
+    row = flat(re.search(r'<tr id="figure-on-target">(.*?)</tr>', html, re.S)[1])
+    assert row.startswith(f"Leaders on target {on} of {of} ")
