@@ -52,6 +52,18 @@ def _is_stale(pack, now):
     return False
 
 
+def pack_given_up_if_lost(pack, *, now=None):
+    """A pack whose worker was lost (or that no worker took) past PACK_BUILD_TIMEOUT is failed, so that the page
+    stops waiting and offers to ask again. Returns the pack as it now stands."""
+    now = now or timezone.now()
+    if pack.status in (PackStatus.PENDING, PackStatus.BUILDING) and _is_stale(pack, now):
+        Pack.objects.filter(pk=pack.pk, status=pack.status).update(
+            status=PackStatus.FAILED, error="no worker printed it in time", updated_at=now
+        )
+        pack.refresh_from_db()
+    return pack
+
+
 # --- Writes -------------------------------------------------------------------------------------------------
 def pack_request(*, membership, period, scope, now=None, inline=None, generated_by=None):
     """The pack of this review at the data's current version: the one printed already, or a new one (printed

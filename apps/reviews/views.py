@@ -144,7 +144,7 @@ def _reader_pack(request, pk):
 @membership_required()
 def pack_status(request, pk):
     """A pack being printed: its progress, polled by htmx (or the page reloading itself without JavaScript)."""
-    pack = _reader_pack(request, pk)
+    pack = packs.pack_given_up_if_lost(_reader_pack(request, pk))
     context = {
         "pack": pack,
         "period": periods.parse(pack.period),

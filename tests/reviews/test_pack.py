@@ -4,6 +4,7 @@ absolute links; a second download prints nothing; only members who may read the 
 
 import io
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from apps.engagements.models import Learning
 from apps.reviews import pack as printing
 from apps.reviews import packs
-from apps.reviews.models import Pack, PackStatus
+from apps.reviews.models import PACK_BUILD_TIMEOUT, Pack, PackStatus
 from tests.organizations.factories import MembershipFactory
 from tests.reviews.world import SUMMARY, SUMMARY_NB, at, log
 
@@ -270,3 +271,18 @@ def test_the_download_is_a_private_attachment_named_for_the_review(client_for, w
 
     assert response["Content-Disposition"] == 'attachment; filename="customer-review-2026-04-all-en.pdf"'
     assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_a_pack_no_worker_printed_in_time_stops_the_wait(client_for, world, monkeypatch):
+    monkeypatch.setattr(printing, "INLINE_ROWS", 0)
+    client = client_for(world["board"])
+    pack = Pack.objects.get(pk=int(ask(client).url.split("/")[-2]))
+    Pack.objects.filter(pk=pack.pk).update(claimed_at=pack.claimed_at - PACK_BUILD_TIMEOUT - timedelta(seconds=1))
+
+    partial = client.get(f"/review/packs/{pack.pk}/", headers={"HX-Request": "true"}).content.decode()
+
+    assert "hx-trigger" not in partial
+    assert "The pack could not be printed. Ask for it again from the review" in partial
+    monkeypatch.undo()
+    download(client)  # asked again: printed
+    assert Pack.objects.get().status == PackStatus.READY
