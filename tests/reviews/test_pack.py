@@ -283,6 +283,6 @@ def test_a_pack_no_worker_printed_in_time_stops_the_wait(client_for, world, monk
 
     assert "hx-trigger" not in partial
     assert "The pack could not be printed. Ask for it again from the review" in partial
-    monkeypatch.undo()
+    monkeypatch.setattr(printing, "INLINE_ROWS", 150)
     download(client)  # asked again: printed
     assert Pack.objects.get().status == PackStatus.READY
