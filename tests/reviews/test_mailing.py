@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -301,11 +302,12 @@ def test_a_refused_send_is_retried_with_the_same_message_id(world, monkeypatch):
         calls.append(self.extra_headers["Message-ID"])
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    original = EmailMultiAlternatives.send
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     with pytest.raises(ConnectionRefusedError):
         mailing.deliver(email_id=email.pk, now=MONDAY_8_LONDON)
     assert ReviewEmail.objects.get().status == "queued"
-    monkeypatch.undo()
+    monkeypatch.setattr(EmailMultiAlternatives, "send", original)  # the server is back
 
     assert mailing.deliver(email_id=email.pk, now=MONDAY_8_LONDON) is True
     assert calls == [mail.outbox[0].extra_headers["Message-ID"]]
