@@ -127,11 +127,26 @@ def _row(member, kind, period, due, expires):
 
 # --- Dispatching --------------------------------------------------------------------------------------------
 def dispatch(*, now=None):
-    """Hand due rows to the workers and recover what was lost. Returns how many were handed over. Two at once
-    are safe: each row moves on by a conditional update only one of them can make."""
+    """Hand every due row to the workers, DISPATCH_BATCH at a time, and recover what was lost. Returns how many
+    were handed over. Two at once are safe: each row moves on by a conditional update only one of them makes."""
+    now = now or timezone.now()
+    handed = _recover(now)
+    while True:
+        taken, queued = _hand_over_due(now)
+        handed += queued
+        if taken < DISPATCH_BATCH:
+            return handed
+
+
+def _enqueue(ids):
     from .tasks import deliver_review_email_task
 
-    now = now or timezone.now()
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: deliver_review_email_task.delay(pk), robust=True)
+
+
+def _hand_over_due(now):
+    """One batch of due pending rows: expired, or queued for a worker. Returns (rows taken, rows queued)."""
     with transaction.atomic():
         due = list(
             ReviewEmail.objects.filter(status=ReviewEmailStatus.PENDING, due_at__lte=now)
@@ -142,23 +157,29 @@ def dispatch(*, now=None):
             status=ReviewEmailStatus.EXPIRED, updated_at=now
         )
         queued = ReviewEmail.objects.filter(pk__in=due, status=ReviewEmailStatus.PENDING)
-        handed = list(queued.values_list("pk", flat=True))
+        ids = list(queued.values_list("pk", flat=True))
         queued.update(status=ReviewEmailStatus.QUEUED, claimed_at=now, updated_at=now)
+        _enqueue(ids)
+    return len(due), len(ids)
+
+
+def _recover(now):
+    """Rows whose task or worker was lost. Returns how many were handed over again."""
+    with transaction.atomic():
         # Lost before any worker started it: handed over again (a copy that was not lost finds it claimed).
         lost = ReviewEmail.objects.filter(status=ReviewEmailStatus.QUEUED, claimed_at__lt=now - EMAIL_QUEUE_TIMEOUT)
-        handed += list(lost.values_list("pk", flat=True))
+        ids = list(lost.values_list("pk", flat=True))
         lost.update(claimed_at=now, updated_at=now)
         # Its worker died while writing it: nothing was handed to the mail backend, so it is sent again.
         dead = ReviewEmail.objects.filter(status=ReviewEmailStatus.BUILDING, claimed_at__lt=now - EMAIL_BUILD_TIMEOUT)
-        handed += list(dead.values_list("pk", flat=True))
+        ids += list(dead.values_list("pk", flat=True))
         dead.update(status=ReviewEmailStatus.QUEUED, claimed_at=now, updated_at=now)
         # Its worker died while the mail backend had the message: whether it went out is unknown. Never again.
         ReviewEmail.objects.filter(status=ReviewEmailStatus.HANDING, claimed_at__lt=now - EMAIL_BUILD_TIMEOUT).update(
             status=ReviewEmailStatus.UNCONFIRMED, updated_at=now
         )
-        for pk in handed:
-            transaction.on_commit(lambda pk=pk: deliver_review_email_task.delay(pk), robust=True)
-    return len(handed)
+        _enqueue(ids)
+    return len(ids)
 
 
 def sweep(*, now=None):

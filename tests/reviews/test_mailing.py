@@ -336,3 +336,11 @@ def test_an_admin_sends_an_unconfirmed_email_again_under_its_message_id(world):
     (message,) = mail.outbox
     assert message.extra_headers["Message-ID"] == email.message_id
     assert ReviewEmail.objects.get().status == "sent"
+
+
+def test_one_sweep_hands_over_every_due_email_whatever_their_number(world, monkeypatch):
+    monkeypatch.setattr(mailing, "DISPATCH_BATCH", 2)
+    mailing.digest_plan(now=MONDAY_8_LONDON)
+
+    assert mailing.dispatch(now=MONDAY_8_LONDON) == 5
+    assert set(ReviewEmail.objects.values_list("status", flat=True)) == {"queued"}
