@@ -100,6 +100,8 @@ class Engagement(BaseModel):
         ]
         indexes = [
             models.Index(fields=["organization", "-started_at"], name="engagement_org_started_idx"),
+            # The quick log's "used lately": a member's latest entries as logged, read newest first and cut.
+            models.Index(fields=["logged_by", "-started_at"], name="engagement_logger_recent_idx"),
         ]
 
     def __str__(self):
