@@ -127,6 +127,14 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def empty_media_root():
+    """Each test process's files (board packs) start from an empty folder and are gone afterwards."""
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
 # --- Celery: the project's own app with a real worker thread (celery.contrib.pytest) -------------
 @pytest.fixture(scope="session")
 def celery_app():
