@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
+from apps.organizations import selectors as org_selectors
+
 from . import pack as printing
 from . import review as reviews
 from .models import PACK_BUILD_TIMEOUT, Pack, PackStatus
@@ -35,6 +37,17 @@ def pack_for_reader(*, membership, pack_id):
     if membership.is_chief_of_staff:
         packs = packs.filter(scope_key=reviews.Scope(team=membership).key)
     return packs.select_related("organization").first()
+
+
+def scope_of(pack):
+    """The pack's scope again (its region or team, of its organization), for its file's name."""
+    kind, _, pk = pack.scope_key.partition("-")
+    organization = pack.organization_id
+    if kind == "region":
+        return reviews.Scope(region=org_selectors.region_list(organization=organization).filter(pk=pk).first())
+    if kind == "team":
+        return reviews.Scope(team=org_selectors.chiefs_of_staff(organization=organization).filter(pk=pk).first())
+    return reviews.Scope()
 
 
 def review_url(pack):

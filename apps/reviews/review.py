@@ -10,6 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -141,7 +142,8 @@ def summary_line(r):
         ngettext("%(count)s blind spot", "%(count)s blind spots", f["blind_spots"])
         % {"count": number(f["blind_spots"])}
     )
-    return _("%(period)s: %(facts)s.") % {"period": r.period.label, "facts": "; ".join(str(p) for p in parts)}
+    # A sentence starts with a capital, also where a month's name has none ("november 2026" in Norwegian).
+    return capfirst(_("%(period)s: %(facts)s.") % {"period": r.period.label, "facts": "; ".join(str(p) for p in parts)})
 
 
 def current_period(organization, now=None):

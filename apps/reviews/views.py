@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -160,9 +160,9 @@ def pack_download(request, pk):
     pack = _reader_pack(request, pk)
     if pack.status != PackStatus.READY:
         return redirect("reviews:pack", pack.pk)
-    name = "-".join(
-        part for part in (pgettext("file name", "customer-review"), pack.period, pack.scope_key, pack.language) if part
-    )
+    with translation.override(pack.language):
+        scope = slugify(packs.scope_of(pack).label)
+        name = "-".join(part for part in (pgettext("file name", "customer-review"), pack.period, scope) if part)
     response = FileResponse(default_storage.open(pack.file.name), as_attachment=True, filename=f"{name}.pdf")
     response["Content-Type"] = "application/pdf"
     # A member's own copy: never kept by a shared cache between them and Gemba.

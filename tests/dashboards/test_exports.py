@@ -251,7 +251,7 @@ def render_table(table):
 def test_table_template_renders_an_accessible_table():
     html = render_table(leader_table())
 
-    assert '<div class="table-responsive" tabindex="0" role="region" aria-label="Hours by leader">' in html
+    assert '<div class="table-responsive table-short" tabindex="0" role="region" aria-label="Hours by leader">' in html
     assert 'id="hours-by-leader"' in html
     assert "<caption>Hours by leader</caption>" in html
     assert html.count('scope="col"') == 5

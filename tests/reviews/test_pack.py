@@ -269,7 +269,7 @@ def test_the_download_is_a_private_attachment_named_for_the_review(client_for, w
     client = client_for(world["board"])
     response = client.get(ask(client).url)
 
-    assert response["Content-Disposition"] == 'attachment; filename="customer-review-2026-04-all-en.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="customer-review-2026-04-whole-organization.pdf"'
     assert response["Cache-Control"] == "private, no-cache"
 
 

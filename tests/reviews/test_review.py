@@ -85,6 +85,11 @@ def test_a_region_narrows_places_themes_and_scores(world):
     assert rows(r, "blind-spots") == [["York Minster", "North", date(2026, 1, 15), 105]]
     assert rows(r, "scores-nps") == [["Leeds High Street", 1.3, 40.0, 30.0, 10.0]]
     assert r.figures["hours"] == 1.3  # Leo's 60 and Olga's 20 minutes at Leeds
+    # A target is a person's: each leader's row counts all their customer time, in every region, as the
+    # whole organization's review does, and so do the leaders on target.
+    whole = review.build(organization=world["org"], period=APRIL)
+    assert rows(r, "leaders") == rows(whole, "leaders")
+    assert (r.figures["on_target"], r.figures["with_target"]) == (whole.figures["on_target"], 2)
 
 
 def test_a_team_narrows_leaders_and_what_they_learned(world):

@@ -25,7 +25,7 @@ SUMMARY = (
     "actions: 1 opened, 1 closed, 1 overdue; 1 pilot verdict; 2 blind spots."
 )
 SUMMARY_NB = (
-    "april 2026: 2 ledere brukte 1,8 t med kunder; 1 av 2 i rute; 3 læringer; "
+    "April 2026: 2 ledere brukte 1,8 t med kunder; 1 av 2 i rute; 3 læringer; "
     "tiltak: 1 åpnet, 1 lukket, 1 over fristen; 1 pilotkonklusjon; 2 blindsoner."
 )
 

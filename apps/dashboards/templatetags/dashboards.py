@@ -44,6 +44,11 @@ def is_link(value):
     return isinstance(value, Link)
 
 
+# A table this short is marked so that print keeps it on one page (the review's board pack).
+SHORT_ROWS = 30
+SHORT = " table-short"
+
+
 @register.simple_tag
 def dashboard_table(table):
     """The table's HTML, built in Python: a board page has a few thousand cells, and a template loop with
@@ -71,7 +76,8 @@ def dashboard_table(table):
         body.append(f'<tr><td colspan="{len(table.columns)}" class="text-body-secondary">{empty}</td></tr>')
     return mark_safe(
         # A box that may scroll sideways is a tab stop with a name, so a keyboard can scroll it too.
-        f'<div class="table-responsive" tabindex="0" role="region" aria-label="{_escape(table.title)}">'
+        f'<div class="table-responsive{SHORT if len(table.rows) <= SHORT_ROWS else ""}" tabindex="0" role="region" '
+        f'aria-label="{_escape(table.title)}">'
         f'<table class="table table-sm table-striped align-middle caption-top" id="{_escape(table.name)}">'
         f"<caption>{_escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"

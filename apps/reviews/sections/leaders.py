@@ -24,12 +24,18 @@ def build(r):
     leader_ids = [leader.pk for leader in r.leaders]
     region = r.scope.region
     months, previous = r.period.months, r.period.previous.months
-    standing = schedule_selectors.target_standing(
-        organization=organization.pk, months=months, leaders=leader_ids, region=region
-    )
-    before = schedule_selectors.target_standing(
-        organization=organization.pk, months=previous, leaders=leader_ids, region=region
-    )
+    # Each leader's time against their target counts all their customer time, wherever it was spent (a target is
+    # the person's, not a region's); a region narrows only the total of hours spent in it.
+    standing = schedule_selectors.target_standing(organization=organization.pk, months=months, leaders=leader_ids)
+    before = schedule_selectors.target_standing(organization=organization.pk, months=previous, leaders=leader_ids)
+    in_region, in_region_before = standing, before
+    if region is not None:
+        in_region = schedule_selectors.target_standing(
+            organization=organization.pk, months=months, leaders=leader_ids, region=region
+        )
+        in_region_before = schedule_selectors.target_standing(
+            organization=organization.pk, months=previous, leaders=leader_ids, region=region
+        )
     run = [r.period.last_month.replace(day=1)]
     while len(run) < BEHIND_RUN:
         run.insert(0, (run[0] - timedelta(days=1)).replace(day=1))
@@ -90,8 +96,8 @@ def build(r):
             rows=rows,
         )
     )
-    total = sum(minutes for minutes, _ in standing.leaders.values())
-    total_before = sum(minutes for minutes, _ in before.leaders.values())
+    total = sum(minutes for minutes, _ in in_region.leaders.values())
+    total_before = sum(minutes for minutes, _ in in_region_before.leaders.values())
     with_target, on = standing.months[-1] if standing.months else (0, 0)
     r.figures.update(
         minutes=total,
