@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("apps.insights.urls")),
     path("dashboards/", include("apps.dashboards.urls")),
     path("review/", include("apps.reviews.urls")),
+    path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,12 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.api.models import ApiToken
 from apps.engagements.models import Engagement, Learning, Participant
 from apps.insights.models import Action, CustomerScore, Pilot, Theme
 from apps.notifications.models import Notification, NotificationPreference, Reminder
 from apps.organizations.models import Invitation, Location, Membership, Organization, Region, Role
 from apps.reviews.models import MonthlySend, Pack, ReviewEmail
 from tests.accounts.factories import UserFactory
+from tests.api.factories import ApiTokenFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
 from tests.insights.factories import ActionFactory, CustomerScoreFactory, PilotFactory, ThemeFactory
 from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory, ReminderFactory
@@ -55,6 +57,7 @@ FACTORIES = {
     Pack: PackFactory,
     MonthlySend: MonthlySendFactory,
     ReviewEmail: ReviewEmailFactory,
+    ApiToken: ApiTokenFactory,
 }
 
 
@@ -79,6 +82,7 @@ def rows(db):
     CustomerScoreFactory(organization=engagement.organization)
     PackFactory(organization=engagement.organization, period="2026-10")
     MonthlySendFactory(organization=engagement.organization)
+    ApiTokenFactory(membership=reminder.recipient, name="x-ray sync")
     ReviewEmailFactory(recipient=reminder.recipient, period="2026-W10", message_id="<x@gemba.example>")
     return engagement
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.accounts.models import User
+from apps.api.models import ApiToken
 from apps.engagements.models import Engagement, Learning, Participant
 from apps.insights.models import Action, ActionNote, CustomerScore, LearningTheme, Pilot, Theme, ThemeReview
 from apps.notifications.models import Notification, Reminder
@@ -23,6 +24,7 @@ from apps.organizations.models import Invitation, Location, Membership, Organiza
 from apps.reviews.models import MonthlySend, Pack
 from apps.scheduling.models import Plan, Session
 from tests.accounts.factories import UserFactory
+from tests.api.factories import ApiTokenFactory
 from tests.engagements.factories import EngagementFactory, LearningFactory, ParticipantFactory
 from tests.insights.factories import (
     ActionFactory,
@@ -110,6 +112,7 @@ OBJECT_FOR_URL = {
     "insights:score_delete": "score",
     "reviews:pack": "pack",
     "reviews:pack_download": "pack",
+    "api:token_revoke": "api_token",
 }
 # URLs naming a second object besides `pk`: which one (of the same organization as the first).
 OTHER_KWARGS = {"insights:action_learning_remove": {"learning_pk": "learning"}}
@@ -151,6 +154,9 @@ URLS_WITHOUT_OBJECT_ID = {
     "dashboards:board",
     "reviews:review",
     "reviews:settings",
+    "api:tokens",
+    "api:schema",
+    "api:docs",
 }
 # Addressed by an unguessable token (the capability is the link itself); tested on its own below.
 URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed", "notifications:unsubscribe"}
@@ -158,8 +164,11 @@ URLS_WITH_TOKEN = {"organizations:invitation_accept", "scheduling:calendar_feed"
 URLS_WITH_PERIOD = {"reviews:period"}
 # Addressed by a period, asked for with a POST: the board pack of the member's own organization's review.
 URLS_WITH_PERIOD_POST = {"reviews:pack_request"}
+# The REST API, walked with each role's token (tests below): the list shows org B only, org A's ids are 404.
+API_URLS = {"api:engagement-list", "api:engagement-detail"}
 # `require_POST` views answer 405 to GET whatever the id (nothing about the object is looked up).
 POST_ONLY = {
+    "api:token_revoke",
     "organizations:switch",
     "organizations:invitation_revoke",
     "engagements:learning_add",
@@ -246,6 +255,7 @@ def world(db):
     )
     a_score = CustomerScoreFactory(organization=org_a, location=a_location)
     a_pack = PackFactory(organization=org_a)
+    a_token = ApiTokenFactory(membership=a_exec)
 
     org_b = OrganizationFactory(name="Beta Partners", slug="beta")
     b_exec = MembershipFactory(organization=org_b, role=Role.EXECUTIVE, user__full_name="Bob Betason")
@@ -272,6 +282,7 @@ def world(db):
     )
     b_score = CustomerScoreFactory(organization=org_b, location=b_location)
     b_pack = PackFactory(organization=org_b, scope_key=f"team-{b_chief.pk}")  # a chief of staff may read it
+    b_token = ApiTokenFactory(membership=b_exec)
 
     return SimpleNamespace(
         org_a=org_a,
@@ -322,6 +333,7 @@ def world(db):
             "pilot": b_pilot,
             "score": b_score,
             "pack": b_pack,
+            "api_token": b_token,
         },
         a_objects={
             "engagement": a_engagement,
@@ -338,6 +350,7 @@ def world(db):
             "pilot": a_pilot,
             "score": a_score,
             "pack": a_pack,
+            "api_token": a_token,
         },
     )
 
@@ -400,6 +413,7 @@ def org_rows(organization):
         ),
         "scores": list(CustomerScore.objects.filter(organization=organization).order_by("pk").values()),
         "packs": list(Pack.objects.filter(organization=organization).order_by("pk").values()),
+        "api tokens": list(ApiToken.objects.filter(organization=organization).order_by("pk").values()),
     }
 
 
@@ -453,6 +467,7 @@ def attack_payload(url_name, author):
         "insights:score_delete": {},
         "reviews:pack": {},
         "reviews:pack_download": {},
+        "api:token_revoke": {},
         "engagements:detail": {},
         "engagements:edit": {
             "kind": "customer_call",
@@ -513,7 +528,12 @@ def test_walker_finds_only_project_views_outside_allauth_and_admin():
 
 def test_every_project_url_is_classified():
     classified = (
-        URLS_WITHOUT_OBJECT_ID | URLS_WITH_TOKEN | URLS_WITH_PERIOD | URLS_WITH_PERIOD_POST | set(OBJECT_FOR_URL)
+        URLS_WITHOUT_OBJECT_ID
+        | URLS_WITH_TOKEN
+        | URLS_WITH_PERIOD
+        | URLS_WITH_PERIOD_POST
+        | API_URLS
+        | set(OBJECT_FOR_URL)
     )
 
     assert set(PROJECT_PATTERNS) - classified == set(), "new URL: add it to OBJECT_FOR_URL or the lists above"
@@ -585,6 +605,7 @@ CONTROL = {
     "insights:score_delete": ("admin", 302),
     "reviews:pack": ("chief_of_staff", 200),
     "reviews:pack_download": ("chief_of_staff", 200),
+    "api:token_revoke": ("executive", 302),
 }
 
 
@@ -640,6 +661,9 @@ NO_ID_STATUS = {
     "dashboards:board": dict.fromkeys(ROLES, 200),
     "reviews:review": dict.fromkeys(ROLES, 302),  # to the period it opens on
     "reviews:settings": {**dict.fromkeys(ROLES, 403), "admin": 200},
+    "api:tokens": dict.fromkeys(ROLES, 200),
+    "api:schema": dict.fromkeys(ROLES, 200),
+    "api:docs": dict.fromkeys(ROLES, 200),
 }
 
 
@@ -695,6 +719,28 @@ def test_a_pack_asked_for_in_org_b_prints_org_b_only(client, world, url_name, ro
     text = " ".join(page.extract_text() for page in PdfReader(pack.file.open()).pages)
     assert [marker for marker in A_MARKERS if marker in text] == []
     assert "Beta Partners" in text
+    assert org_rows(world.org_a) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_shows_org_b_only_and_org_a_ids_are_404(client, world, role):
+    member = world.b_members[role]
+    _, plain = ApiTokenFactory.with_plain(membership=member, scope="read")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    before = org_rows(world.org_a)
+
+    listed = client.get(reverse("api:engagement-list"), **auth)
+    foreign = client.get(reverse("api:engagement-detail", args=[world.a_engagement.pk]), **auth)
+    missing = client.get(reverse("api:engagement-detail", args=[world.a_engagement.pk + 100_000]), **auth)
+    by_location = client.get(reverse("api:engagement-list"), {"location": world.a_location.pk}, **auth)
+
+    assert listed.status_code == 200
+    assert [row["id"] for row in listed.json()["results"]] == [world.b_engagement.pk]
+    assert_no_org_a_text(listed)
+    assert (foreign.status_code, missing.status_code) == (404, 404)
+    assert foreign.json() == missing.json()
+    assert by_location.status_code == 400
+    assert_no_org_a_text(by_location)
     assert org_rows(world.org_a) == before
 
 

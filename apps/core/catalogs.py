@@ -79,6 +79,7 @@ AREAS = (
     _app("scheduling"),
     _app("dashboards"),
     _app("reviews"),
+    _app("api"),
 )
 
 

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "apps.insights",
     "apps.dashboards",
     "apps.reviews",
+    "apps.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +270,7 @@ LOCALE_PATHS = [
         "scheduling",
         "dashboards",
         "reviews",
+        "api",
     )
 ]
 TIME_ZONE = "UTC"
@@ -292,6 +297,34 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- The REST API (/api/v1/): personal access tokens (Bearer) or the browser's session, problem+json errors
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.api.problems.handler",
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttles.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE", "600/min")},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gemba API",
+    "DESCRIPTION": "Customer time, learnings and what came of them. Authenticate with a personal access token: "
+    "`Authorization: Bearer gmb_…` (made on /api/tokens/).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "EngagementKindEnum": "apps.engagements.models.Kind",
+        "LearningKindEnum": "apps.engagements.models.LearningKind",
+    },
+}
 
 # --- Security headers and CSP --------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

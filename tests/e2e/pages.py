@@ -23,6 +23,9 @@ NOT_HTML = {
     "insights:score_template",
     "scheduling:session_ics",
     "reviews:pack_download",
+    "api:schema",
+    # Swagger UI: a third party's page (English only, its own markup), loaded from this site's static files.
+    "api:docs",
 }
 # allauth's pages linked from the account menu (the rest of allauth is for anonymous visitors, below).
 ACCOUNT_PAGES = ["account_email", "account_change_password", "mfa_index"]

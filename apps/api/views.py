@@ -1,0 +1,134 @@
+"""The REST API, version 1. Views orchestrate: the organization is the token's (or the session's), reads go
+through the pages' selectors, writes through their services, so tenancy and roles hold by construction."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from apps.engagements import selectors as engagement_selectors
+from apps.engagements import services as engagement_services
+from apps.engagements.forms import FeedFilterForm
+from apps.engagements.models import Engagement, Kind
+from apps.organizations import selectors as org_selectors
+from apps.organizations.models import Location, Membership
+
+from .permissions import IsMember, WritesNeedWriteAccess, membership_of
+from .serializers import EngagementSerializer, NewEngagementSerializer
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-started_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _one_of(model_queryset, pk, field):
+    """An id of the caller's organization, else the field's message (another organization's id is unknown)."""
+    if pk is None:
+        return None
+    found = model_queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: ["No such id in your organization."]})
+    return found
+
+
+FEED_FILTERS = [
+    OpenApiParameter("leader", int, description="Credited to this executive (any participant)"),
+    OpenApiParameter("kind", str, enum=Kind.values),
+    OpenApiParameter("location", int),
+    OpenApiParameter("region", int),
+    OpenApiParameter("period", str, enum=["week", "month", "quarter", "30d", "90d", "year", "custom"]),
+    OpenApiParameter("start", str, description="From this day on (YYYY-MM-DD), on your clock"),
+    OpenApiParameter("end", str, description="Up to and including this day (YYYY-MM-DD)"),
+]
+
+
+class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Customer time: the feed's entries with their participants and learnings."""
+
+    serializer_class = EngagementSerializer
+    permission_classes = [IsMember, WritesNeedWriteAccess]
+    pagination_class = NewestFirst
+    queryset = Engagement.objects.none()  # for the schema; the real one is the organization's, below
+
+    def get_queryset(self):
+        """The feed's entries, filtered by the feed's own form (the same fields, the same messages)."""
+        organization = membership_of(self.request).organization_id
+        form = FeedFilterForm(
+            self.request.query_params or None,
+            executives=org_selectors.executives(organization=organization),
+            regions=org_selectors.region_list(organization=organization),
+            locations=org_selectors.location_list(organization=organization, include_inactive=True),
+        )
+        filters = {}
+        if form.is_bound:
+            if not form.is_valid():
+                raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+            data = form.cleaned_data
+            start, end = engagement_selectors.period_range(data.get("period"), data.get("start"), data.get("end"))
+            filters = {
+                "leader": data.get("leader"),
+                "kind": data.get("kind") or None,
+                "location": data.get("location"),
+                "region": data.get("region"),
+                "start": start,
+                "end": end,
+            }
+        return engagement_selectors.engagement_feed(organization=organization, **filters)
+
+    @extend_schema(parameters=FEED_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        queryset = engagement_selectors.engagement_feed(organization=membership_of(self.request).organization_id)
+        found = queryset.filter(pk=int(pk)).first() if str(pk).isdecimal() else None
+        if found is None:
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound
+        return found
+
+    @extend_schema(
+        request=NewEngagementSerializer,
+        responses={201: EngagementSerializer, 200: EngagementSerializer},
+        description="Log customer time. Sending the same `client_uuid` again returns the entry it made (200).",
+    )
+    def create(self, request):
+        incoming = NewEngagementSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        member = membership_of(request)
+        organization = member.organization_id
+        members = Membership.objects.for_organization(organization)
+        engagement, created = engagement_services.engagement_create(
+            logged_by=member,
+            leader=_one_of(members, data["leader"], "leader"),
+            client_uuid=data["client_uuid"],
+            kind=data["kind"],
+            started_at=data["started_at"],
+            duration_minutes=data["duration_minutes"],
+            location=_one_of(Location.objects.for_organization(organization), data["location"], "location"),
+            customer_type=data["customer_type"],
+            customers_met=data.get("customers_met"),
+            notes=data["notes"],
+            other_participants=[_one_of(members, pk, "participants") for pk in data["participants"]],
+            learnings=[dict(item) for item in data["learnings"]],
+        )
+        shown = engagement_selectors.engagement_get(organization=organization, pk=engagement.pk)
+        return Response(
+            EngagementSerializer(shown).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema (YAML, or JSON with ?format=json)."""
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, its files served from this site (drf-spectacular-sidecar), its script a file (CSP)."""
