@@ -103,3 +103,28 @@ def test_a_large_pack_is_printed_by_a_worker_while_the_page_shows_its_progress(
             page.screenshot(path=f"{SCREENSHOTS}/pack-ready-{viewport['width']}.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_norwegian_tab_bar_fits_a_375_px_phone_without_breaking_a_word(live_server, browser, demo):
+    from apps.accounts.models import User
+
+    User.objects.filter(email="admin@northwind.example").update(language="nb")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "admin@northwind.example")
+        page.goto(f"{live_server.url}/review/")
+        tabbar = page.locator("nav.tabbar")
+        assert page.locator("nav.tabbar a").all_inner_texts() == [
+            "Oversikt",
+            "Oppføringer",
+            "Læringer",
+            "Tiltak",
+            "Medlemmer",
+        ]
+        assert tabbar.evaluate("bar => bar.scrollWidth") <= PHONE["width"]
+        # Each label on one line: as tall as the shortest one.
+        heights = tabbar.evaluate("bar => [...bar.querySelectorAll('a')].map(a => a.getBoundingClientRect().height)")
+        assert max(heights) == min(heights)
+    finally:
+        context.close()
