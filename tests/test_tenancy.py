@@ -165,7 +165,7 @@ URLS_WITH_PERIOD = {"reviews:period"}
 # Addressed by a period, asked for with a POST: the board pack of the member's own organization's review.
 URLS_WITH_PERIOD_POST = {"reviews:pack_request"}
 # The REST API, walked with each role's token (tests below): the list shows org B only, org A's ids are 404.
-API_URLS = {"api:engagement-list", "api:engagement-detail"}
+API_URLS = {"api:engagement-list", "api:engagement-detail", "api:action-list", "api:action-detail"}
 # `require_POST` views answer 405 to GET whatever the id (nothing about the object is looked up).
 POST_ONLY = {
     "api:token_revoke",
@@ -733,6 +733,9 @@ def test_the_api_shows_org_b_only_and_org_a_ids_are_404(client, world, role):
     foreign = client.get(reverse("api:engagement-detail", args=[world.a_engagement.pk]), **auth)
     missing = client.get(reverse("api:engagement-detail", args=[world.a_engagement.pk + 100_000]), **auth)
     by_location = client.get(reverse("api:engagement-list"), {"location": world.a_location.pk}, **auth)
+    actions = client.get(reverse("api:action-list"), **auth)
+    foreign_action = client.get(reverse("api:action-detail", args=[world.a_action.pk]), **auth)
+    by_owner = client.get(reverse("api:action-list"), {"owner": world.a_exec.pk}, **auth)
 
     assert listed.status_code == 200
     assert [row["id"] for row in listed.json()["results"]] == [world.b_engagement.pk]
@@ -741,6 +744,11 @@ def test_the_api_shows_org_b_only_and_org_a_ids_are_404(client, world, role):
     assert foreign.json() == missing.json()
     assert by_location.status_code == 400
     assert_no_org_a_text(by_location)
+    assert [row["id"] for row in actions.json()["results"]] == [world.b_action.pk, world.b_pilot.action_id]
+    assert_no_org_a_text(actions)
+    assert foreign_action.status_code == 404
+    assert by_owner.status_code == 400
+    assert_no_org_a_text(by_owner)
     assert org_rows(world.org_a) == before
 
 

@@ -81,3 +81,18 @@ class NewEngagementSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=MAX_NOTES, required=False, allow_blank=True, default="")
     participants = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=50)
     learnings = NewLearningSerializer(many=True, required=False, default=list)
+
+
+class ActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.IntegerField(source="owner_id")
+    owner_name = serializers.CharField(source="owner.display_name")
+    due_on = serializers.DateField()
+    outcome = serializers.CharField()
+    dropped_reason = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    learning_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()

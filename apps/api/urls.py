@@ -7,6 +7,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("engagements", views.EngagementViewSet, basename="engagement")
+router.register("actions", views.ActionViewSet, basename="action")
 
 urlpatterns = [
     path("tokens/", pages.tokens, name="tokens"),

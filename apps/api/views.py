@@ -4,7 +4,7 @@ through the pages' selectors, writes through their services, so tenancy and role
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -12,18 +12,26 @@ from apps.engagements import selectors as engagement_selectors
 from apps.engagements import services as engagement_services
 from apps.engagements.forms import FeedFilterForm
 from apps.engagements.models import Engagement, Kind
+from apps.insights import selectors as insight_selectors
+from apps.insights.forms import ActionFilterForm
+from apps.insights.models import Action, ActionStatus
 from apps.organizations import selectors as org_selectors
 from apps.organizations.models import Location, Membership
 
 from .permissions import IsMember, WritesNeedWriteAccess, membership_of
-from .serializers import EngagementSerializer, NewEngagementSerializer
+from .serializers import ActionSerializer, EngagementSerializer, NewEngagementSerializer
 
 
-class NewestFirst(CursorPagination):
-    ordering = ("-started_at", "-id")
+class Pages(CursorPagination):
+    """Cursor pages: stable under inserts, and as fast on the last page as on the first."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class NewestFirst(Pages):
+    ordering = ("-started_at", "-id")
 
 
 def _one_of(model_queryset, pk, field):
@@ -89,8 +97,6 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         queryset = engagement_selectors.engagement_feed(organization=membership_of(self.request).organization_id)
         found = queryset.filter(pk=int(pk)).first() if str(pk).isdecimal() else None
         if found is None:
-            from rest_framework.exceptions import NotFound
-
             raise NotFound
         return found
 
@@ -124,6 +130,51 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(
             EngagementSerializer(shown).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+
+class SoonestDueFirst(Pages):
+    ordering = ("due_on", "id")
+
+
+class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Actions: what the organization does about what customers said, soonest due first."""
+
+    serializer_class = ActionSerializer
+    permission_classes = [IsMember, WritesNeedWriteAccess]
+    pagination_class = SoonestDueFirst
+    queryset = Action.objects.none()  # for the schema; the real one is the organization's, below
+
+    def get_queryset(self):
+        """The action list's entries, filtered by its own form (owner, status)."""
+        organization = membership_of(self.request).organization_id
+        form = ActionFilterForm(
+            self.request.query_params or None,
+            owners=insight_selectors.action_owner_choices(organization=organization),
+        )
+        filters = {}
+        if form.is_bound:
+            if not form.is_valid():
+                raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+            filters = {"owner": form.cleaned_data.get("owner"), "status": form.cleaned_data.get("status") or None}
+        return insight_selectors.action_list(organization=organization, **filters)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("owner", int), OpenApiParameter("status", str, enum=ActionStatus.values)]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        organization = membership_of(self.request).organization_id
+        found = (
+            insight_selectors.action_list(organization=organization).filter(pk=int(pk)).first()
+            if str(pk).isdecimal()
+            else None
+        )
+        if found is None:
+            raise NotFound
+        return found
 
 
 class SchemaView(SpectacularAPIView):

@@ -3,7 +3,7 @@ engagements read with the feed's filters and written through the log's service (
 idempotency), tenancy by construction, problem+json errors, the OpenAPI schema and its docs."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +13,7 @@ from apps.api.models import ApiToken
 from apps.engagements.models import Engagement
 from tests.api.factories import ApiTokenFactory
 from tests.engagements.factories import EngagementFactory
+from tests.insights.factories import ActionFactory
 from tests.organizations.factories import LocationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -228,8 +229,46 @@ def test_the_schema_is_openapi_3_and_the_docs_load_from_this_site(client):
     assert schema.status_code == 200
     body = schema.json()
     assert body["openapi"].startswith("3.")
-    assert set(body["paths"]) == {"/api/v1/engagements/", "/api/v1/engagements/{id}/"}
+    assert set(body["paths"]) == {
+        "/api/v1/engagements/",
+        "/api/v1/engagements/{id}/",
+        "/api/v1/actions/",
+        "/api/v1/actions/{id}/",
+    }
     assert body["components"]["securitySchemes"]["personalAccessToken"]["scheme"] == "bearer"
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert "swagger-ui" in docs.content.decode() and "cdn" not in docs.content.decode().lower()
+
+
+# --- Actions ---------------------------------------------------------------------------------------------------
+def test_actions_list_soonest_due_first_filtered_like_the_action_list(client, token, leader):
+    later = ActionFactory(organization=leader.organization, owner=leader, due_on=date(2027, 3, 1), title="Later")
+    sooner = ActionFactory(organization=leader.organization, owner=leader, due_on=date(2027, 1, 1), title="Sooner")
+    ActionFactory(
+        organization=leader.organization,
+        due_on=date(2027, 2, 1),
+        status="done",
+        outcome="Done.",
+        closed_at=timezone.now(),
+    )
+    ActionFactory(title="Another organization's")
+
+    listed = client.get("/api/v1/actions/", **bearer(token[1])).json()
+    assert [row["due_on"] for row in listed["results"]] == ["2027-01-01", "2027-02-01", "2027-03-01"]
+    assert "Another organization's" not in str(listed)
+    mine = client.get("/api/v1/actions/", {"owner": leader.pk, "status": "open"}, **bearer(token[1])).json()
+    assert [row["id"] for row in mine["results"]] == [sooner.pk, later.pk]
+    assert mine["results"][0]["owner_name"] == "Lena Leader"
+    refused = client.get("/api/v1/actions/", {"status": "nonsense"}, **bearer(token[1]))
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["status"][0].startswith("Select a valid choice.")
+
+
+def test_another_organizations_action_is_a_404_and_actions_are_read_only(client, token, leader):
+    stranger = ActionFactory()
+    own = ActionFactory(organization=leader.organization, owner=leader)
+
+    assert client.get(f"/api/v1/actions/{stranger.pk}/", **bearer(token[1])).status_code == 404
+    assert client.get(f"/api/v1/actions/{own.pk}/", **bearer(token[1])).json()["id"] == own.pk
+    assert client.post("/api/v1/actions/", {}, content_type="application/json", **bearer(token[1])).status_code == 405
