@@ -4,7 +4,7 @@ through the pages' selectors, writes through their services, so tenancy and role
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -92,14 +92,6 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        queryset = engagement_selectors.engagement_feed(organization=membership_of(self.request).organization_id)
-        found = queryset.filter(pk=int(pk)).first() if str(pk).isdecimal() else None
-        if found is None:
-            raise NotFound
-        return found
-
     @extend_schema(
         request=NewEngagementSerializer,
         responses={201: EngagementSerializer, 200: EngagementSerializer},
@@ -163,18 +155,6 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
-
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        organization = membership_of(self.request).organization_id
-        found = (
-            insight_selectors.action_list(organization=organization).filter(pk=int(pk)).first()
-            if str(pk).isdecimal()
-            else None
-        )
-        if found is None:
-            raise NotFound
-        return found
 
 
 class SchemaView(SpectacularAPIView):

@@ -76,12 +76,20 @@ def _local_moment(day, at, zone):
 
 
 def _plan(rows):
-    """Insert the rows not planned yet; the unique key drops the rest. Returns how many were new."""
+    """Insert the rows not planned yet (read first, so that a sweep re-inserts nothing); the unique key drops
+    any that a concurrent sweep planned meanwhile. Returns how many it inserted."""
     if not rows:
         return 0
-    before = ReviewEmail.objects.count()
-    ReviewEmail.objects.bulk_create(rows, ignore_conflicts=True)
-    return ReviewEmail.objects.count() - before
+    planned = set(
+        ReviewEmail.objects.filter(
+            kind__in={row.kind for row in rows},
+            period__in={row.period for row in rows},
+            recipient_id__in={row.recipient_id for row in rows},
+        ).values_list("recipient_id", "kind", "period")
+    )
+    new = [row for row in rows if (row.recipient_id, row.kind, row.period) not in planned]
+    ReviewEmail.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def digest_plan(*, now):
@@ -278,12 +286,10 @@ def _monthly(member, period, *, now, urls):
     scope = reviews.Scope(team=member) if member.is_chief_of_staff else reviews.Scope()
     zone = zone_or_utc(member.time_zone_name)
     with translation.override(member.language), timezone.override(zone):
-        pack = packs.pack_request(
-            membership=member, period=period, scope=scope, now=now, inline=True, generated_by=_("Gemba")
-        )
+        r = reviews.build(organization=member.organization, period=period, scope=scope, now=now)
+        pack = packs.pack_of_review(r, membership=member, inline=True, generated_by=_("Gemba"))
         if pack.status != PackStatus.READY:
             raise RuntimeError(f"pack {pack.pk} could not be printed: {pack.error}")
-        r = reviews.build(organization=member.organization, period=period, scope=scope, now=now)
         attach = pack.size <= MAX_ATTACHMENT_BYTES
         review_path = packs.review_url(pack)
         context = {
@@ -329,10 +335,7 @@ def deliver(*, email_id, now=None):
     if message is None:
         _settle(email, ReviewEmailStatus.EMPTY)
         return False
-    # The hand-over: committed before the backend sees the message, and only under this worker's claim (a
-    # worker taken over while writing stops here).
-    handing = ReviewEmail.objects.filter(pk=email.pk, attempts=email.attempts, status=ReviewEmailStatus.BUILDING)
-    if not handing.update(status=ReviewEmailStatus.HANDING, claimed_at=timezone.now(), updated_at=timezone.now()):
+    if not _hand_over(email):
         return False
     try:
         message.send()
@@ -343,6 +346,17 @@ def deliver(*, email_id, now=None):
         pk=email.pk, status__in=(ReviewEmailStatus.HANDING, ReviewEmailStatus.UNCONFIRMED)
     ).update(status=ReviewEmailStatus.SENT, sent_at=timezone.now(), updated_at=timezone.now())
     return True
+
+
+def _hand_over(email):
+    """building -> handing, committed before the backend sees the message, and only under this worker's claim
+    (its attempt number): a worker taken over while writing gets False and sends nothing."""
+    now = timezone.now()
+    return bool(
+        ReviewEmail.objects.filter(pk=email.pk, attempts=email.attempts, status=ReviewEmailStatus.BUILDING).update(
+            status=ReviewEmailStatus.HANDING, claimed_at=now, updated_at=now
+        )
+    )
 
 
 def _release(email, *, handing=False):

@@ -82,13 +82,18 @@ def pack_request(*, membership, period, scope, now=None, inline=None, generated_
     """The pack of this review at the data's current version: the one printed already, or a new one (printed
     here when small or `inline`, else handed to a worker). Returns the Pack row."""
     now = now or timezone.now()
-    organization = membership.organization
-    r = reviews.build(organization=organization, period=period, scope=scope, now=now)
+    r = reviews.build(organization=membership.organization, period=period, scope=scope, now=now)
+    return pack_of_review(r, membership=membership, inline=inline, generated_by=generated_by)
+
+
+def pack_of_review(r, *, membership, inline=None, generated_by=None):
+    """pack_request for a review already built (the monthly email reads its figures too)."""
+    now = r.generated_at
     document = printing.document_html(r)
     key = {
-        "organization": organization,
-        "scope_key": scope.key,
-        "period": period.slug,
+        "organization": r.organization,
+        "scope_key": r.scope.key,
+        "period": r.period.slug,
         "language": get_language(),
         "data_version": printing.data_version(document),
     }

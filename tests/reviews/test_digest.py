@@ -3,7 +3,6 @@ Norwegian text, the HTML and plain-text parts, a fixed number of queries, anothe
 person on another clock getting their own week."""
 
 import re
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html import unescape
@@ -12,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone, translation
 
-from apps.engagements import services as engagement_services
 from apps.engagements.models import Learning
 from apps.insights.models import Action, ActionStatus
 from apps.organizations.models import Membership, Role
@@ -20,6 +18,8 @@ from apps.reviews.digests import Week, build_digest, last_week, render_digest, w
 from apps.scheduling import services as schedule_services
 from tests.insights.factories import ActionFactory, LearningThemeFactory, PilotFactory, ThemeFactory
 from tests.organizations.factories import LocationFactory, MembershipFactory, OrganizationFactory
+from tests.reviews.world import at
+from tests.reviews.world import log as review_log
 from tests.scheduling.factories import PlanFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,22 +32,9 @@ UNSUBSCRIBE = "https://gemba.example/notifications/unsubscribe/t0ken/"
 PREFERENCES = "https://gemba.example/notifications/preferences/"
 
 
-def at(*args):
-    return datetime(*args, tzinfo=UTC)
-
-
 def log(leader, when, minutes, kind="customer_call", location=None, learnings=()):
-    engagement, _ = engagement_services.engagement_create(
-        logged_by=leader,
-        leader=leader,
-        client_uuid=uuid.uuid4(),
-        kind=kind,
-        started_at=when,
-        duration_minutes=minutes,
-        location=location,
-        learnings=[{"kind": "pain_point", "text": text, "quote": ""} for text in learnings],
-    )
-    return engagement
+    """An entry with learnings in plain words (no customer quote)."""
+    return review_log(leader, when, minutes, kind, location, [(text, "") for text in learnings])
 
 
 def learning(text):
